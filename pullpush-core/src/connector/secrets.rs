@@ -1,0 +1,138 @@
+//! Rules that keep secrets out of definitions: credentials come from config values marked
+//! secret, never from literals in the document.
+
+use indexmap::IndexMap;
+
+use super::BuildContext;
+use crate::diagnostic::Diagnostic;
+use crate::pointer;
+
+/// Header names whose values are credentials, compared case-insensitively.
+const SECRET_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie"];
+
+/// Fragments of header, query or config names that suggest a credential.
+const SECRET_FRAGMENTS: &[&str] = &[
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "apikey",
+    "api_key",
+    "api-key",
+    "signature",
+    "credential",
+    "private_key",
+    "session",
+];
+
+pub(super) fn check(cx: &mut BuildContext) {
+    let definition = cx.definition;
+    for (field, _) in definition.auth.credential_templates() {
+        require_secret_config(cx, &pointer::push("/auth", field), field);
+    }
+    check_map(cx, "/headers", &definition.headers, true);
+    for (index, stream) in definition.streams.iter().enumerate() {
+        let read_at = format!("/streams/{index}/read");
+        check_map(
+            cx,
+            &format!("{read_at}/headers"),
+            &stream.read.headers,
+            true,
+        );
+        check_map(cx, &format!("{read_at}/query"), &stream.read.query, false);
+        if let Some(write) = &stream.write {
+            check_map(
+                cx,
+                &format!("/streams/{index}/write/headers"),
+                &write.headers,
+                true,
+            );
+        }
+    }
+    for (name, property) in &definition.config_spec.properties {
+        if !property.secret && looks_secret(name) {
+            cx.push(
+                Diagnostic::warning(
+                    "secret-not-marked",
+                    pointer::push("/config_spec/properties", name),
+                    format!(
+                        "config property `{name}` looks like a credential but is not marked secret"
+                    ),
+                )
+                .with_hint("add `\"secret\": true` so its value is redacted everywhere"),
+            );
+        }
+    }
+}
+
+fn looks_secret(name: &str) -> bool {
+    let lowered = name.to_ascii_lowercase();
+    SECRET_FRAGMENTS
+        .iter()
+        .any(|fragment| lowered.contains(fragment))
+        || lowered == "key"
+        || lowered.ends_with("_key")
+        || lowered.ends_with("-key")
+}
+
+/// Credential-like headers and query parameters must not be literals, and the config values they
+/// read must be secret. Reading pagination or state variables is fine (`page_token`).
+fn check_map(cx: &mut BuildContext, at: &str, map: &IndexMap<String, String>, headers: bool) {
+    for (name, value) in map {
+        let lowered = name.to_ascii_lowercase();
+        let sensitive =
+            looks_secret(&lowered) || (headers && SECRET_HEADERS.contains(&lowered.as_str()));
+        let reads_something = crate::template::is_template(value);
+        if sensitive
+            && (!reads_something
+                || !cx
+                    .templates
+                    .config_references(&pointer::push(at, name))
+                    .is_empty())
+        {
+            let what = if headers { "header" } else { "query parameter" };
+            require_secret_config(cx, &pointer::push(at, name), &format!("{what} `{name}`"));
+        }
+    }
+}
+
+/// The template at `at` carries a credential: it must read at least one config property, and
+/// every property it reads must be secret.
+fn require_secret_config(cx: &mut BuildContext, at: &str, what: &str) {
+    let references = cx.templates.config_references(at);
+    if !cx.templates.contains(at) {
+        return; // A syntax error was already reported.
+    }
+    if references.is_empty() {
+        cx.push(
+            Diagnostic::error(
+                "inline-secret",
+                at,
+                format!("{what} is written inline; a definition never holds secrets"),
+            )
+            .with_hint(
+                "declare a secret config property and reference it, e.g. `{{ config.api_token }}`",
+            ),
+        );
+        return;
+    }
+    let spec = &cx.definition.config_spec;
+    for name in references {
+        if spec
+            .properties
+            .get(&name)
+            .is_some_and(|property| !property.secret)
+        {
+            cx.push(
+                Diagnostic::error(
+                    "secret-not-marked",
+                    at,
+                    format!("{what} reads `config.{name}`, which is not marked secret"),
+                )
+                .with_hint(format!(
+                    "add `\"secret\": true` to `config_spec.properties.{name}` so its value is redacted everywhere"
+                )),
+            );
+        }
+    }
+}

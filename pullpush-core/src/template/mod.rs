@@ -1,0 +1,297 @@
+//! Templates: the one interpolation syntax of definitions (Jinja, via minijinja).
+//!
+//! Every string that the engine fills in at run time (base URL, path, query, headers, body,
+//! credentials) is a template such as `/v1/locations/{{ config.location_id }}/stock`. Templates are
+//! compiled once when a connector is built, and checked against the variables of the place they
+//! appear in, so `{{ config.api_tokn }}` is a validation error rather than an empty header.
+//!
+//! The environment is sandboxed: no includes or imports (the `multi_template` feature is off), no
+//! access to files, network or environment variables, a fuel limit against runaway loops, and
+//! undefined values fail instead of printing as empty strings.
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeSet;
+
+use minijinja::value::Value as TemplateValue;
+use minijinja::{AutoEscape, Environment, State, UndefinedBehavior};
+use serde_json::Value;
+
+/// Fuel per render: enough for any sensible template, small enough to stop a runaway loop fast.
+const FUEL: u64 = 50_000;
+
+/// The name under which the render-time clock is passed to `now()`. It is not a variable
+/// definitions may use: it starts with characters Jinja identifiers cannot.
+const NOW_KEY: &str = "__pullpush_now";
+
+/// The variables a template may read. Which ones exist depends on where the template sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Variable {
+    /// The user's config values, `config.NAME`.
+    Config,
+    /// The stream's incremental state, `state.cursor`.
+    State,
+    /// The pagination position, `page.token`, `page.number`, `page.offset`.
+    Page,
+    /// The parent record of a child stream, `parent.FIELD`.
+    Parent,
+    /// The canonical record being written, `record.FIELD`.
+    Record,
+    /// The canonical event being written, `event.id`.
+    Event,
+}
+
+impl Variable {
+    /// The name templates use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Variable::Config => "config",
+            Variable::State => "state",
+            Variable::Page => "page",
+            Variable::Parent => "parent",
+            Variable::Record => "record",
+            Variable::Event => "event",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Variable> {
+        [
+            Variable::Config,
+            Variable::State,
+            Variable::Page,
+            Variable::Parent,
+            Variable::Record,
+            Variable::Event,
+        ]
+        .into_iter()
+        .find(|variable| variable.name() == name)
+    }
+}
+
+/// Functions every template may call.
+const FUNCTIONS: &[&str] = &["now"];
+
+/// A problem found while compiling a template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplateIssue {
+    /// The template does not parse.
+    Syntax {
+        /// The parser's message.
+        message: String,
+    },
+    /// The template reads a variable that does not exist where it sits.
+    UnknownVariable {
+        /// The variable as written, e.g. `parent` or `secrets`.
+        name: String,
+        /// The variables that do exist there.
+        allowed: Vec<&'static str>,
+    },
+    /// The template reads `config.NAME` but the config spec has no such property.
+    UnknownConfigProperty {
+        /// The property as written.
+        name: String,
+        /// A close property name, when there is one.
+        suggestion: Option<String>,
+    },
+}
+
+/// Why a template could not be rendered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("template {name}: {message}")]
+pub struct RenderError {
+    /// The template's name: the JSON pointer of the string in the definition.
+    pub name: String,
+    /// What went wrong, e.g. an undefined value.
+    pub message: String,
+}
+
+/// All templates of a connector, compiled, addressed by the JSON pointer of their source string.
+pub struct TemplateSet {
+    env: Environment<'static>,
+}
+
+impl std::fmt::Debug for TemplateSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TemplateSet")
+            .field("templates", &self.env.templates().count())
+            .finish()
+    }
+}
+
+impl Default for TemplateSet {
+    fn default() -> Self {
+        TemplateSet::new()
+    }
+}
+
+impl TemplateSet {
+    /// An empty set with the sandboxed environment.
+    pub fn new() -> Self {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+        env.set_auto_escape_callback(|_| AutoEscape::None);
+        env.set_fuel(Some(FUEL));
+        env.add_function("now", now);
+        TemplateSet { env }
+    }
+
+    /// Compiles `source` under `name` (the JSON pointer of the string) and checks what it reads:
+    /// only `allowed` variables, and only `config` properties in `config_properties`. Every problem
+    /// is returned; on a syntax error the template is not added.
+    pub fn add(
+        &mut self,
+        name: &str,
+        source: &str,
+        allowed: &[Variable],
+        config_properties: &BTreeSet<String>,
+    ) -> Vec<TemplateIssue> {
+        if let Err(error) = self
+            .env
+            .add_template_owned(name.to_owned(), source.to_owned())
+        {
+            return vec![TemplateIssue::Syntax {
+                message: syntax_message(&error),
+            }];
+        }
+        let template = self
+            .env
+            .get_template(name)
+            .expect("the template was added just above");
+        let mut issues = Vec::new();
+        let mut undeclared: Vec<String> = template.undeclared_variables(true).into_iter().collect();
+        undeclared.sort();
+        for reference in undeclared {
+            let mut parts = reference.splitn(3, '.');
+            let root = parts.next().unwrap_or_default();
+            if FUNCTIONS.contains(&root) {
+                continue;
+            }
+            match Variable::from_name(root) {
+                Some(variable) if allowed.contains(&variable) => {
+                    if variable == Variable::Config {
+                        if let Some(property) = parts.next() {
+                            if !config_properties.contains(property) {
+                                let suggestion = crate::suggest::closest(
+                                    property,
+                                    config_properties.iter().map(String::as_str),
+                                )
+                                .map(str::to_owned);
+                                issues.push(TemplateIssue::UnknownConfigProperty {
+                                    name: property.to_owned(),
+                                    suggestion,
+                                });
+                            }
+                        }
+                    }
+                }
+                _ => issues.push(TemplateIssue::UnknownVariable {
+                    name: root.to_owned(),
+                    allowed: allowed.iter().map(|variable| variable.name()).collect(),
+                }),
+            }
+        }
+        issues
+    }
+
+    /// The `config` properties a compiled template reads, e.g. `["api_token"]` for
+    /// `Bearer {{ config.api_token }}`. Empty for unknown names.
+    pub fn config_references(&self, name: &str) -> BTreeSet<String> {
+        let Ok(template) = self.env.get_template(name) else {
+            return BTreeSet::new();
+        };
+        template
+            .undeclared_variables(true)
+            .into_iter()
+            .filter_map(|reference| {
+                let mut parts = reference.split('.');
+                (parts.next() == Some("config"))
+                    .then(|| parts.next().map(str::to_owned))
+                    .flatten()
+            })
+            .collect()
+    }
+
+    /// Whether a template reads a variable at all, e.g. whether a read uses `state`.
+    pub fn reads(&self, name: &str, variable: Variable) -> bool {
+        self.env.get_template(name).is_ok_and(|template| {
+            template
+                .undeclared_variables(false)
+                .contains(variable.name())
+        })
+    }
+
+    /// Whether a template of this name was compiled.
+    pub fn contains(&self, name: &str) -> bool {
+        self.env.get_template(name).is_ok()
+    }
+
+    /// Renders the template `name` with `context` (an object of variables) and the clock value
+    /// `now`. Undefined values are errors.
+    pub fn render(
+        &self,
+        name: &str,
+        context: &Value,
+        now: jiff::Timestamp,
+    ) -> Result<String, RenderError> {
+        let error = |message: String| RenderError {
+            name: name.to_owned(),
+            message,
+        };
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|_| error("no such template".into()))?;
+        let mut variables: std::collections::BTreeMap<String, TemplateValue> = match context {
+            Value::Object(object) => object
+                .iter()
+                .map(|(key, value)| {
+                    (
+                        key.clone(),
+                        TemplateValue::from(minijinja::value::Serde(value)),
+                    )
+                })
+                .collect(),
+            Value::Null => Default::default(),
+            _ => return Err(error("the template context must be an object".into())),
+        };
+        variables.insert(NOW_KEY.to_owned(), TemplateValue::from(now.to_string()));
+        template
+            .render(TemplateValue::from(variables))
+            .map_err(|err| error(render_message(&err)))
+    }
+}
+
+/// Whether a string contains template syntax at all; plain strings are used as they are.
+pub fn is_template(source: &str) -> bool {
+    source.contains("{{") || source.contains("{%")
+}
+
+/// `now()`: the render-time clock, injected by the caller so core never reads the system clock.
+fn now(state: &State) -> Result<TemplateValue, minijinja::Error> {
+    state.lookup(NOW_KEY).ok_or_else(|| {
+        minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            "now() is not available here",
+        )
+    })
+}
+
+fn syntax_message(error: &minijinja::Error) -> String {
+    let detail = error.detail().unwrap_or("invalid template");
+    match error.line() {
+        Some(line) if line > 1 => format!("{detail} (template line {line})"),
+        _ => detail.to_owned(),
+    }
+}
+
+fn render_message(error: &minijinja::Error) -> String {
+    let mut message = error
+        .detail()
+        .map(str::to_owned)
+        .unwrap_or_else(|| error.kind().to_string());
+    if error.kind() == minijinja::ErrorKind::UndefinedError {
+        message = format!("{message}: a value the template reads is not defined");
+    }
+    message
+}
