@@ -7,7 +7,7 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     candidates
         .into_iter()
         .map(|candidate| {
-            let distance = strsim::levenshtein(&lowered, &candidate.to_lowercase());
+            let distance = strsim::osa_distance(&lowered, &candidate.to_lowercase());
             (distance, candidate)
         })
         .filter(|(distance, candidate)| *distance <= (candidate.len().max(name.len()) / 3).max(1))

@@ -143,7 +143,7 @@ impl Mapper {
     ) -> Result<Mapper, Vec<MappingIssue>> {
         let mut issues = Vec::new();
         let fields_at = pointer::push(at, "fields");
-        let fields = compile_fields(&config.fields, ty.fields(), &fields_at, &mut issues);
+        let fields = compile_fields(&config.fields, ty.fields(), ty.name(), &fields_at, &mut issues);
         let key = match &config.key {
             None => ty.key().to_vec(),
             Some(key) => {
@@ -357,9 +357,12 @@ impl Static {
     }
 }
 
+/// Compiles the fields of a canonical object; `owner` names it in messages (`order`,
+/// `order.lineItems`).
 fn compile_fields(
     exprs: &IndexMap<String, Expr>,
     schema: &Fields,
+    owner: &str,
     at: &str,
     issues: &mut Vec<MappingIssue>,
 ) -> Vec<CompiledField> {
@@ -367,7 +370,7 @@ fn compile_fields(
     for (name, expr) in exprs {
         let expr_at = pointer::push(at, name);
         let Some(field) = schema.get(name) else {
-            issues.push(unknown_field(name, schema, "the canonical type", expr_at));
+            issues.push(unknown_field(name, schema, owner, expr_at));
             continue;
         };
         // Nested canonical objects and arrays of objects are checked field by field against
@@ -401,7 +404,7 @@ fn compile_fields(
             _ => None,
         };
         let expr = if let Some((schema, inner, inner_at, each_path)) = nested {
-            let children = compile_fields(inner, schema, &inner_at, issues);
+            let children = compile_fields(inner, schema, &format!("{owner}.{name}"), &inner_at, issues);
             match each_path {
                 None => Compiled::Object(children),
                 Some((path, path_at)) => match RecordPath::parse(path) {
