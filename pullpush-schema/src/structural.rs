@@ -120,6 +120,21 @@ fn explain_union(
             return;
         }
     }
+    // A choice among constants (e.g. HTTP methods documented one by one): list them.
+    let choices: Vec<Value> = branches
+        .iter()
+        .flatten()
+        .filter(|e| e.instance_path().as_str() == at)
+        .flat_map(|e| match e.kind() {
+            ValidationErrorKind::Constant { expected_value } => vec![expected_value.as_ref().clone()],
+            ValidationErrorKind::Enum { options } => options.as_array().cloned().unwrap_or_default(),
+            _ => vec![],
+        })
+        .collect();
+    if !choices.is_empty() && !value.is_object() {
+        out.push(invalid_choice(at, value, &choices));
+        return;
+    }
     // No branch matched its tag: say which tags exist.
     let tag_at = push_pointer(at, "type");
     let tags: Vec<Value> = branches

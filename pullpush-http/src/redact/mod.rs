@@ -1,0 +1,89 @@
+//! What may be shown of a request: credentials replaced, everything else kept so reports stay
+//! useful.
+//!
+//! Redaction is by name (headers and query parameters that carry credentials) because the engine
+//! does not always know the secret values themselves (a token fetched at run time); the engine's
+//! reports additionally replace every known secret value wherever it appears.
+
+#[cfg(test)]
+mod tests;
+
+/// The text that replaces a redacted value.
+pub const REDACTED: &str = "[REDACTED]";
+
+/// Header names whose values are always credentials.
+const SECRET_HEADERS: &[&str] = &[
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+];
+
+/// Fragments of header or query parameter names that mark credentials.
+const SECRET_FRAGMENTS: &[&str] = &[
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "apikey",
+    "api_key",
+    "api-key",
+    "key",
+    "signature",
+    "credential",
+    "session",
+    "auth",
+];
+
+/// Whether a header or query parameter of this name carries a credential.
+fn is_secret_name(name: &str) -> bool {
+    let lowered = name.to_ascii_lowercase();
+    SECRET_HEADERS.contains(&lowered.as_str())
+        || SECRET_FRAGMENTS
+            .iter()
+            .any(|fragment| lowered.contains(fragment))
+}
+
+/// Headers with credential values replaced by [`REDACTED`].
+pub fn redact_headers(headers: &[(String, String)]) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            let value = if is_secret_name(name) {
+                REDACTED.to_owned()
+            } else {
+                value.clone()
+            };
+            (name.clone(), value)
+        })
+        .collect()
+}
+
+/// The URL with credential query parameters and any user info replaced by [`REDACTED`]. Text that
+/// is not a URL is reduced to what precedes its query, so nothing after a `?` leaks.
+pub fn redact_url(url: &str) -> String {
+    let Ok(mut parsed) = url::Url::parse(url) else {
+        return url.split(['?', '#']).next().unwrap_or_default().to_owned();
+    };
+    if !parsed.username().is_empty() {
+        let _ = parsed.set_username(REDACTED);
+    }
+    if parsed.password().is_some() {
+        let _ = parsed.set_password(Some(REDACTED));
+    }
+    if parsed.query().is_some() {
+        let pairs: Vec<(String, String)> = parsed
+            .query_pairs()
+            .map(|(name, value)| {
+                let value = if is_secret_name(&name) {
+                    REDACTED.to_owned()
+                } else {
+                    value.into_owned()
+                };
+                (name.into_owned(), value)
+            })
+            .collect();
+        parsed.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    parsed.to_string()
+}
