@@ -1,0 +1,22 @@
+//! The embedding example runs and prints one valid canonical event.
+
+#[test]
+fn embedding_example_prints_a_canonical_stocklevel_event() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_embed-validate-and-map"))
+        .output()
+        .expect("the example runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let event: serde_json::Value = serde_json::from_slice(&output.stdout).expect("one JSON event");
+    assert_eq!(event["type"], "stocklevel");
+    assert_eq!(
+        event["key"],
+        serde_json::json!({"sku": "A-1", "locationId": "7"})
+    );
+    assert_eq!(event["data"]["quantity"], 12);
+    assert_eq!(event["data"]["updatedAt"], "2024-05-01T14:30:00Z");
+    assert_eq!(event["id"].as_str().map(str::len), Some(64));
+}
