@@ -104,53 +104,64 @@ fn event_id(
     operation: Operation,
     data: &Map<String, Value>,
 ) -> String {
-    let mut text = String::new();
-    text.push_str(type_name);
-    text.push('\n');
-    text.push_str(&version.to_string());
-    text.push('\n');
+    let mut text = Vec::with_capacity(256);
+    text.extend_from_slice(type_name.as_bytes());
+    text.push(b'\n');
+    text.extend_from_slice(version.to_string().as_bytes());
+    text.push(b'\n');
     write_object(key, &mut text);
-    text.push('\n');
-    text.push_str(match operation {
-        Operation::Upsert => "upsert",
-        Operation::Delete => "delete",
+    text.push(b'\n');
+    text.extend_from_slice(match operation {
+        Operation::Upsert => b"upsert",
+        Operation::Delete => b"delete",
     });
-    text.push('\n');
+    text.push(b'\n');
     write_object(data, &mut text);
-    let digest = Sha256::digest(text.as_bytes());
-    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+    let digest = Sha256::digest(&text);
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut id = String::with_capacity(64);
+    for byte in digest.iter() {
+        id.push(char::from(HEX[usize::from(byte >> 4)]));
+        id.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    id
 }
 
 /// Writes JSON with object keys sorted, so the id does not depend on mapping order.
-fn write_sorted(value: &Value, out: &mut String) {
+fn write_sorted(value: &Value, out: &mut Vec<u8>) {
     match value {
         Value::Object(object) => write_object(object, out),
         Value::Array(items) => {
-            out.push('[');
+            out.push(b'[');
             for (index, item) in items.iter().enumerate() {
                 if index > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
                 write_sorted(item, out);
             }
-            out.push(']');
+            out.push(b']');
         }
-        scalar => out.push_str(&scalar.to_string()),
+        scalar => write_json(scalar, out),
     }
 }
 
-fn write_object(object: &Map<String, Value>, out: &mut String) {
+fn write_object(object: &Map<String, Value>, out: &mut Vec<u8>) {
     let mut entries: Vec<(&String, &Value)> = object.iter().collect();
-    entries.sort_by(|a, b| a.0.cmp(b.0));
-    out.push('{');
+    entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    out.push(b'{');
     for (index, (name, value)) in entries.into_iter().enumerate() {
         if index > 0 {
-            out.push(',');
+            out.push(b',');
         }
-        // A JSON string literal of the name: serde_json escapes it exactly as it would a value.
-        out.push_str(&Value::String(name.clone()).to_string());
-        out.push(':');
+        write_json(name, out);
+        out.push(b':');
         write_sorted(value, out);
     }
-    out.push('}');
+    out.push(b'}');
+}
+
+/// Appends the JSON form of a scalar or a key: serde_json escapes it exactly as anywhere else.
+fn write_json<T: Serialize + ?Sized>(value: &T, out: &mut Vec<u8>) {
+    // Writing into a Vec cannot fail, and scalars and strings always serialise.
+    let _ = serde_json::to_writer(&mut *out, value);
 }

@@ -33,50 +33,62 @@ impl std::fmt::Display for RecordError {
 
 pub(crate) fn validate_record(fields: &Fields, record: &Value) -> Vec<RecordError> {
     let mut errors = Vec::new();
-    check_object(fields, record, "", &mut errors);
+    check_object(fields, record, &mut errors);
     errors
 }
 
-fn check_object(fields: &Fields, value: &Value, path: &str, errors: &mut Vec<RecordError>) {
+/// Checks an object. Error paths are relative to it and built only for errors, so a valid
+/// record costs no allocation here: this runs once per record on the hot path.
+fn check_object(fields: &Fields, value: &Value, errors: &mut Vec<RecordError>) {
     let Some(object) = value.as_object() else {
         errors.push(RecordError {
-            path: path.to_owned(),
+            path: String::new(),
             message: format!("expected an object, found {}", json_type(value)),
         });
         return;
     };
     for (name, field) in fields {
-        let field_path = pointer::push(path, name);
+        let first_error = errors.len();
         match object.get(name) {
             None if field.required => errors.push(RecordError {
-                path: field_path,
+                path: String::new(),
                 message: format!("required field `{name}` is missing"),
             }),
             Some(Value::Null) if field.required => errors.push(RecordError {
-                path: field_path,
+                path: String::new(),
                 message: format!(
                     "required field `{name}` is null; null means \"no data\" and is never read as a default such as 0"
                 ),
             }),
             None | Some(Value::Null) => {}
-            Some(value) => check_value(&field.kind, value, &field_path, errors),
+            Some(value) => check_value(&field.kind, value, errors),
         }
+        prefix_errors(&mut errors[first_error..], name);
     }
-    for name in object.keys().filter(|name| !fields.contains_key(*name)) {
-        let suggestion = closest(name, fields.keys().map(String::as_str))
-            .map(|close| format!(" (did you mean `{close}`?)"))
-            .unwrap_or_default();
-        errors.push(RecordError {
-            path: pointer::push(path, name),
-            message: format!("unknown field `{name}`{suggestion}"),
-        });
+    if object.len() > fields.len() || object.keys().any(|name| !fields.contains_key(name)) {
+        for name in object.keys().filter(|name| !fields.contains_key(*name)) {
+            let suggestion = closest(name, fields.keys().map(String::as_str))
+                .map(|close| format!(" (did you mean `{close}`?)"))
+                .unwrap_or_default();
+            errors.push(RecordError {
+                path: pointer::push("", name),
+                message: format!("unknown field `{name}`{suggestion}"),
+            });
+        }
     }
 }
 
-fn check_value(kind: &FieldKind, value: &Value, path: &str, errors: &mut Vec<RecordError>) {
+/// Prepends a pointer token to the paths of errors found below it.
+fn prefix_errors(errors: &mut [RecordError], token: &str) {
+    for error in errors {
+        error.path = format!("{}{}", pointer::push("", token), error.path);
+    }
+}
+
+fn check_value(kind: &FieldKind, value: &Value, errors: &mut Vec<RecordError>) {
     let mut fail = |message: String| {
         errors.push(RecordError {
-            path: path.to_owned(),
+            path: String::new(),
             message,
         })
     };
@@ -153,19 +165,20 @@ fn check_value(kind: &FieldKind, value: &Value, path: &str, errors: &mut Vec<Rec
             }
             None => fail(expected("a string", value)),
         },
-        FieldKind::Object(fields) => check_object(fields, value, path, errors),
+        FieldKind::Object(fields) => check_object(fields, value, errors),
         FieldKind::Array(item) => match value.as_array() {
             Some(items) => {
                 for (index, element) in items.iter().enumerate() {
-                    let element_path = pointer::push(path, &index.to_string());
+                    let first_error = errors.len();
                     if element.is_null() {
                         errors.push(RecordError {
-                            path: element_path,
+                            path: String::new(),
                             message: "array element is null".into(),
                         });
                     } else {
-                        check_value(item, element, &element_path, errors);
+                        check_value(item, element, errors);
                     }
+                    prefix_errors(&mut errors[first_error..], &index.to_string());
                 }
             }
             None => fail(expected("an array", value)),

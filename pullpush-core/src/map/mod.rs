@@ -143,7 +143,13 @@ impl Mapper {
     ) -> Result<Mapper, Vec<MappingIssue>> {
         let mut issues = Vec::new();
         let fields_at = pointer::push(at, "fields");
-        let fields = compile_fields(&config.fields, ty.fields(), ty.name(), &fields_at, &mut issues);
+        let fields = compile_fields(
+            &config.fields,
+            ty.fields(),
+            ty.name(),
+            &fields_at,
+            &mut issues,
+        );
         let key = match &config.key {
             None => ty.key().to_vec(),
             Some(key) => {
@@ -182,7 +188,7 @@ impl Mapper {
                     issues.push(MappingIssue {
                         code: "mapping-type-mismatch",
                         pointer: expr_at,
-                        message: format!("`{name}` {message}"),
+                        message: format!("`{name}`: {message}"),
                         hint: None,
                     });
                 }
@@ -221,7 +227,7 @@ impl Mapper {
     /// Maps one native record. Every field is attempted, so one call reports every problem.
     pub fn apply(&self, record: &Value) -> Result<MappedRecord, Vec<MapError>> {
         let mut errors = Vec::new();
-        let data = eval_fields(&self.fields, record, "", &mut errors);
+        let data = eval_fields(&self.fields, record, &mut errors);
         let mut scalar = |expr: &Option<Compiled>, name: &str| -> Option<Value> {
             let value = expr.as_ref().map(|expr| eval(expr, record))?;
             match value {
@@ -347,6 +353,12 @@ impl Static {
     /// `None` when a value described by `produced` may fill `self` (used as an expectation for the
     /// envelope fields), else a message.
     fn accepts(&self, produced: &Static) -> Option<String> {
+        if *self == Static::Scalar && produced.may_be_compound() {
+            return Some(
+                "the expression produces an object or an array; it must be a string, number or boolean"
+                    .into(),
+            );
+        }
         let field = match self {
             Static::Kind(Kind::DateTime) => FieldKind::DateTime,
             Static::Kind(Kind::Boolean) => FieldKind::Boolean,
@@ -354,6 +366,18 @@ impl Static {
         };
         let problems = check_static(produced, &field);
         (!problems.is_empty()).then(|| problems.join("; "))
+    }
+
+    /// Whether the output may be an object or an array, which no scalar expectation accepts.
+    fn may_be_compound(&self) -> bool {
+        match self {
+            Static::Object | Static::ArrayOfObjects => true,
+            Static::OneOf(options) => options.iter().any(Static::may_be_compound),
+            Static::Values(values) => values
+                .iter()
+                .any(|value| value.is_object() || value.is_array()),
+            Static::Unknown | Static::Kind(_) | Static::Scalar => false,
+        }
     }
 }
 
@@ -404,7 +428,8 @@ fn compile_fields(
             _ => None,
         };
         let expr = if let Some((schema, inner, inner_at, each_path)) = nested {
-            let children = compile_fields(inner, schema, &format!("{owner}.{name}"), &inner_at, issues);
+            let children =
+                compile_fields(inner, schema, &format!("{owner}.{name}"), &inner_at, issues);
             match each_path {
                 None => Compiled::Object(children),
                 Some((path, path_at)) => match RecordPath::parse(path) {
@@ -496,6 +521,9 @@ fn conversion_hint(kind: &FieldKind) -> Option<String> {
     Some(format!("convert the value with {example}"))
 }
 
+/// The most digits `minor_units` may put after the point, as the definition schema states.
+const MAX_MINOR_UNIT_DECIMALS: u32 = 18;
+
 /// Compiles one expression, returning its tree and its static output.
 fn compile_expr(expr: &Expr, at: &str, issues: &mut Vec<MappingIssue>) -> (Compiled, Static) {
     let op = match expr {
@@ -561,11 +589,25 @@ fn compile_expr(expr: &Expr, at: &str, issues: &mut Vec<MappingIssue>) -> (Compi
             inner(value, None, issues),
             Kind::Decimal,
         ),
-        ExprOp::MinorUnits { value, decimals } => convert(
-            Conversion::MinorUnits(*decimals),
-            inner(value, Some("value"), issues),
-            Kind::Decimal,
-        ),
+        ExprOp::MinorUnits { value, decimals } => {
+            // The JSON Schema caps `decimals` at 18, but a definition built in code skips it; an
+            // unchecked value would pad every amount with up to four billion zeros.
+            if *decimals > MAX_MINOR_UNIT_DECIMALS {
+                issues.push(MappingIssue {
+                    code: "decimals-out-of-range",
+                    pointer: pointer::push(&op_at, "decimals"),
+                    message: format!(
+                        "`decimals` is {decimals}, but at most {MAX_MINOR_UNIT_DECIMALS} digits may follow the point"
+                    ),
+                    hint: Some("use 2 for most currencies, 0 for JPY, 3 for KWD".into()),
+                });
+            }
+            convert(
+                Conversion::MinorUnits(*decimals),
+                inner(value, Some("value"), issues),
+                Kind::Decimal,
+            )
+        }
         ExprOp::Boolean(value) => convert(
             Conversion::Boolean,
             inner(value, None, issues),
@@ -755,15 +797,16 @@ fn check_static(produced: &Static, kind: &FieldKind) -> Vec<String> {
     }
 }
 
+/// Evaluates the fields of one object. Error paths are built on the way out, and only for
+/// errors, so a record that maps cleanly allocates nothing but its output.
 fn eval_fields(
     fields: &[CompiledField],
     record: &Value,
-    at: &str,
     errors: &mut Vec<MapError>,
 ) -> Map<String, Value> {
     let mut out = Map::with_capacity(fields.len());
     for field in fields {
-        let field_at = pointer::push(at, &field.name);
+        let first_error = errors.len();
         let value = match &field.expr {
             Compiled::Each(path, children) => match path.get(record) {
                 None | Some(Value::Null) => Value::Null,
@@ -772,41 +815,49 @@ fn eval_fields(
                         .iter()
                         .enumerate()
                         .map(|(index, item)| {
-                            let item_at = pointer::push(&field_at, &index.to_string());
-                            Value::Object(eval_fields(children, item, &item_at, errors))
+                            let item_errors = errors.len();
+                            let object = eval_fields(children, item, errors);
+                            prefix_errors(&mut errors[item_errors..], &index.to_string());
+                            Value::Object(object)
                         })
                         .collect(),
                 ),
                 Some(other) => {
                     errors.push(MapError {
-                        field: field_at,
+                        field: String::new(),
                         message: format!(
                             "`each` needs an array, found {}",
                             crate::canonical::validate::json_type(other)
                         ),
                     });
-                    continue;
+                    Value::Null
                 }
             },
-            Compiled::Object(children) => {
-                Value::Object(eval_fields(children, record, &field_at, errors))
-            }
-            expr => match eval(expr, record) {
-                Ok(value) => value,
-                Err(message) => {
-                    errors.push(MapError {
-                        field: field_at,
-                        message,
-                    });
-                    continue;
-                }
-            },
+            Compiled::Object(children) => Value::Object(eval_fields(children, record, errors)),
+            expr => eval(expr, record).unwrap_or_else(|message| {
+                errors.push(MapError {
+                    field: String::new(),
+                    message,
+                });
+                Value::Null
+            }),
         };
+        if errors.len() > first_error {
+            prefix_errors(&mut errors[first_error..], &field.name);
+            continue;
+        }
         if !value.is_null() || field.keep_null {
             out.insert(field.name.clone(), value);
         }
     }
     out
+}
+
+/// Prepends a pointer token to the paths of errors found below it.
+fn prefix_errors(errors: &mut [MapError], token: &str) {
+    for error in errors {
+        error.field = format!("{}{}", pointer::push("", token), error.field);
+    }
 }
 
 fn eval(expr: &Compiled, record: &Value) -> Result<Value, String> {
@@ -875,7 +926,7 @@ fn eval(expr: &Compiled, record: &Value) -> Result<Value, String> {
                 let mut errors = Vec::new();
                 let out = items
                     .iter()
-                    .map(|item| Value::Object(eval_fields(children, item, "", &mut errors)))
+                    .map(|item| Value::Object(eval_fields(children, item, &mut errors)))
                     .collect();
                 match errors.first() {
                     None => Ok(Value::Array(out)),
@@ -889,7 +940,7 @@ fn eval(expr: &Compiled, record: &Value) -> Result<Value, String> {
         },
         Compiled::Object(children) => {
             let mut errors = Vec::new();
-            let out = eval_fields(children, record, "", &mut errors);
+            let out = eval_fields(children, record, &mut errors);
             match errors.first() {
                 None => Ok(Value::Object(out)),
                 Some(error) => Err(error.to_string()),
