@@ -17,6 +17,10 @@ use clap::{Args, Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Extra canonical types: a JSON array of `{"name", "version", "key", "schema"}` objects, the
+    /// schema being the JSON Schema of a record. Built-in types cannot be redefined.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub types: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

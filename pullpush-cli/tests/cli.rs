@@ -218,3 +218,35 @@ fn canonical_validate_rejects_null_string_and_missing_values() {
     assert!(missing[0].1.contains("missing"), "{missing:?}");
     assert!(errors(3).is_empty());
 }
+
+#[test]
+fn user_types_extend_validation_and_the_canonical_commands() {
+    let dir = std::env::temp_dir().join(format!("pullpush-cli-types-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let types = dir.join("types.json");
+    std::fs::write(
+        &types,
+        r#"[{"name": "shipment", "version": 2, "key": ["trackingNumber"], "schema": {
+            "type": "object", "required": ["trackingNumber"],
+            "properties": {"trackingNumber": {"type": "string"}, "weightGrams": {"type": "integer"}}}}]"#,
+    )
+    .expect("write types");
+    let definition = dir.join("shipments.json");
+    std::fs::write(
+        &definition,
+        r#"{"id": "ship", "name": "Ship", "version": "1.0.0", "base_url": "https://api.ship.example",
+            "streams": [{"name": "shipments", "canonical_type": "shipment", "read": {"path": "/shipments"},
+                         "mapping": {"fields": {"trackingNumber": "$.tracking", "weightGrams": {"integer": "$.grams"}}}}]}"#,
+    )
+    .expect("write definition");
+    let types = types.to_str().expect("utf-8 path");
+    let definition = definition.to_str().expect("utf-8 path");
+
+    assert_eq!(pullpush(&["validate", definition]).status.code(), Some(1), "unknown without --types");
+    let output = pullpush(&["validate", "--types", types, definition]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let output = pullpush(&["canonical", "show", "shipment", "--types", types]);
+    assert_eq!(output.status.code(), Some(0));
+    let schema: Value = serde_json::from_slice(&output.stdout).expect("schema");
+    assert_eq!(schema["x-pullpush-version"], 2);
+}

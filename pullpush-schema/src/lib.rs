@@ -38,10 +38,12 @@ mod render;
 mod schema;
 mod source;
 mod structural;
+mod types;
 mod validate;
 
 pub use records::{RecordReport, validate_records};
 pub use render::{render, summary};
 pub use schema::{CONNECTOR_SCHEMA_ID, canonical_schema, connector_schema, to_pretty};
 pub use source::{SourceMap, location_of};
+pub use types::{TypesError, registry_with_types};
 pub use validate::{MAX_DEFINITION_BYTES, Validation, Validator, validate};

@@ -9,8 +9,7 @@ use super::{print_json, read_input};
 use crate::Outcome;
 use crate::cli::CanonicalCommand;
 
-pub fn run(command: CanonicalCommand) -> anyhow::Result<Outcome> {
-    let registry = CanonicalRegistry::builtin();
+pub fn run(command: CanonicalCommand, registry: &CanonicalRegistry) -> anyhow::Result<Outcome> {
     match command {
         CanonicalCommand::List { json } => {
             if json {
@@ -41,7 +40,7 @@ pub fn run(command: CanonicalCommand) -> anyhow::Result<Outcome> {
             Ok(Outcome::Success)
         }
         CanonicalCommand::Show { type_name } => {
-            let ty = lookup(&registry, &type_name)?;
+            let ty = lookup(registry, &type_name)?;
             print!("{}", to_pretty(&ty.json_schema()));
             Ok(Outcome::Success)
         }
@@ -50,7 +49,7 @@ pub fn run(command: CanonicalCommand) -> anyhow::Result<Outcome> {
             file,
             json,
         } => {
-            let ty = lookup(&registry, &type_name)?;
+            let ty = lookup(registry, &type_name)?;
             let text = read_input(&file)?;
             let reports = validate_records(ty, &text);
             let invalid = reports.iter().filter(|r| !r.errors.is_empty()).count();

@@ -8,13 +8,15 @@ use std::io::{IsTerminal, Read};
 use std::path::Path;
 
 use anyhow::Context;
+use pullpush_core::CanonicalRegistry;
 
 use crate::Outcome;
 use crate::cli::{Cli, Command};
 
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let registry = registry(cli.types.as_deref())?;
     match cli.command {
-        Command::Validate(args) => validate::run(&args),
+        Command::Validate(args) => validate::run(&args, registry),
         Command::Schema => {
             print!(
                 "{}",
@@ -22,8 +24,17 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             );
             Ok(Outcome::Success)
         }
-        Command::Canonical(command) => canonical::run(command),
+        Command::Canonical(command) => canonical::run(command, &registry),
         Command::Mcp => mcp::run(),
+    }
+}
+
+/// The built-in canonical types, plus the user's from `--types`.
+fn registry(types: Option<&Path>) -> anyhow::Result<CanonicalRegistry> {
+    match types {
+        None => Ok(CanonicalRegistry::builtin()),
+        Some(path) => pullpush_schema::registry_with_types(&read_input(path)?)
+            .with_context(|| format!("cannot load canonical types from {}", path.display())),
     }
 }
 

@@ -8,8 +8,8 @@ use super::{color_stdout, print_json, read_input};
 use crate::Outcome;
 use crate::cli::ValidateArgs;
 
-pub fn run(args: &ValidateArgs) -> anyhow::Result<Outcome> {
-    let validator = Validator::new(CanonicalRegistry::builtin());
+pub fn run(args: &ValidateArgs, registry: CanonicalRegistry) -> anyhow::Result<Outcome> {
+    let validator = Validator::new(registry);
     let color = color_stdout();
     let mut all_valid = true;
     let mut reports = Vec::new();
