@@ -43,15 +43,25 @@ fn json_files(dir: &str) -> Vec<String> {
 fn validate_accepts_every_example_definition() {
     for file in json_files("examples/definitions") {
         let output = pullpush(&["validate", &file]);
-        assert_eq!(output.status.code(), Some(0), "{file}:\n{}", stdout(&output));
-        assert!(stdout(&output).contains(&format!("{file}: valid")), "{}", stdout(&output));
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{file}:\n{}",
+            stdout(&output)
+        );
+        assert!(
+            stdout(&output).contains(&format!("{file}: valid")),
+            "{}",
+            stdout(&output)
+        );
     }
 }
 
 #[test]
 fn validate_rejects_every_broken_definition_with_located_diagnostics() {
     let expected: Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join("examples/broken/expected.json")).expect("expected.json"),
+        &std::fs::read_to_string(root().join("examples/broken/expected.json"))
+            .expect("expected.json"),
     )
     .expect("expected.json is JSON");
     let expected = expected.as_object().expect("an object of files");
@@ -64,10 +74,19 @@ fn validate_rejects_every_broken_definition_with_located_diagnostics() {
         for diagnostic in diagnostics.as_array().expect("a list of diagnostics") {
             let code = diagnostic["code"].as_str().expect("code");
             let place = format!("{file}:{}:{}", diagnostic["line"], diagnostic["column"]);
-            assert!(text.contains(&format!("[{code}]")), "{file}: no {code} in\n{text}");
-            assert!(text.contains(&place), "{file}: no location {place} in\n{text}");
+            assert!(
+                text.contains(&format!("[{code}]")),
+                "{file}: no {code} in\n{text}"
+            );
+            assert!(
+                text.contains(&place),
+                "{file}: no location {place} in\n{text}"
+            );
             if let Some(pointer) = diagnostic["pointer"].as_str().filter(|p| !p.is_empty()) {
-                assert!(text.contains(&format!("at {pointer}")), "{file}: no pointer {pointer} in\n{text}");
+                assert!(
+                    text.contains(&format!("at {pointer}")),
+                    "{file}: no pointer {pointer} in\n{text}"
+                );
             }
         }
     }
@@ -96,12 +115,19 @@ fn validate_json_lists_every_error_of_every_file() {
     for file in files {
         assert_eq!(file["valid"], false, "{file}");
         let diagnostics = file["diagnostics"].as_array().expect("diagnostics");
-        let errors = diagnostics.iter().filter(|d| d["severity"] == "error").count();
+        let errors = diagnostics
+            .iter()
+            .filter(|d| d["severity"] == "error")
+            .count();
         assert!(errors >= 1);
         assert_eq!(file["errors"], errors);
         for diagnostic in diagnostics {
             assert!(diagnostic["code"].is_string() && diagnostic["pointer"].is_string());
-            assert!(diagnostic["location"]["line"].as_u64().is_some_and(|line| line >= 1));
+            assert!(
+                diagnostic["location"]["line"]
+                    .as_u64()
+                    .is_some_and(|line| line >= 1)
+            );
         }
     }
 }
@@ -134,7 +160,11 @@ fn validate_reports_several_problems_at_once() {
         .iter()
         .filter_map(|d| d["code"].as_str())
         .collect();
-    for code in ["unknown-config-property", "mapping-type-mismatch", "missing-required-mapping"] {
+    for code in [
+        "unknown-config-property",
+        "mapping-type-mismatch",
+        "missing-required-mapping",
+    ] {
         assert!(codes.contains(&code), "{code} missing from {codes:?}");
     }
 }
@@ -152,7 +182,8 @@ fn usage_and_io_errors_exit_2() {
 fn schema_prints_the_committed_schema() {
     let output = pullpush(&["schema"]);
     assert_eq!(output.status.code(), Some(0));
-    let committed = std::fs::read_to_string(root().join("schemas/connector.schema.json")).expect("committed schema");
+    let committed = std::fs::read_to_string(root().join("schemas/connector.schema.json"))
+        .expect("committed schema");
     assert_eq!(stdout(&output), committed);
 }
 
@@ -161,14 +192,29 @@ fn canonical_list_and_show() {
     let output = pullpush(&["canonical", "list", "--json"]);
     assert_eq!(output.status.code(), Some(0));
     let types: Value = serde_json::from_slice(&output.stdout).expect("JSON");
-    let names: Vec<&str> = types.as_array().expect("array").iter().filter_map(|t| t["name"].as_str()).collect();
-    for name in ["stocklevel", "order", "product", "contact", "invoice", "call"] {
+    let names: Vec<&str> = types
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|t| t["name"].as_str())
+        .collect();
+    for name in [
+        "stocklevel",
+        "order",
+        "product",
+        "contact",
+        "invoice",
+        "call",
+    ] {
         assert!(names.contains(&name), "{name} missing from {names:?}");
     }
     let output = pullpush(&["canonical", "show", "stocklevel"]);
     assert_eq!(output.status.code(), Some(0));
     let schema: Value = serde_json::from_slice(&output.stdout).expect("JSON schema");
-    assert_eq!(schema["x-pullpush-key"], serde_json::json!(["sku", "locationId"]));
+    assert_eq!(
+        schema["x-pullpush-key"],
+        serde_json::json!(["sku", "locationId"])
+    );
     let output = pullpush(&["canonical", "show", "stocklevle"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("did you mean `stocklevel`"));
@@ -176,7 +222,12 @@ fn canonical_list_and_show() {
 
 #[test]
 fn canonical_validate_rejects_null_string_and_missing_values() {
-    let output = pullpush(&["canonical", "validate", "stocklevel", "pullpush-cli/tests/fixtures/stock-valid.jsonl"]);
+    let output = pullpush(&[
+        "canonical",
+        "validate",
+        "stocklevel",
+        "pullpush-cli/tests/fixtures/stock-valid.jsonl",
+    ]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
     assert!(stdout(&output).contains("2 of 2 records valid"));
 
@@ -202,7 +253,12 @@ fn canonical_validate_rejects_null_string_and_missing_values() {
                     .as_array()
                     .expect("errors")
                     .iter()
-                    .map(|e| (e["path"].as_str().unwrap_or_default().to_owned(), e["message"].as_str().unwrap_or_default().to_owned()))
+                    .map(|e| {
+                        (
+                            e["path"].as_str().unwrap_or_default().to_owned(),
+                            e["message"].as_str().unwrap_or_default().to_owned(),
+                        )
+                    })
                     .collect()
             })
             .unwrap_or_default()
@@ -242,7 +298,11 @@ fn user_types_extend_validation_and_the_canonical_commands() {
     let types = types.to_str().expect("utf-8 path");
     let definition = definition.to_str().expect("utf-8 path");
 
-    assert_eq!(pullpush(&["validate", definition]).status.code(), Some(1), "unknown without --types");
+    assert_eq!(
+        pullpush(&["validate", definition]).status.code(),
+        Some(1),
+        "unknown without --types"
+    );
     let output = pullpush(&["validate", "--types", types, definition]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
     let output = pullpush(&["canonical", "show", "shipment", "--types", types]);

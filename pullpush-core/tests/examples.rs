@@ -18,7 +18,11 @@ fn example_files() -> Vec<PathBuf> {
 #[test]
 fn every_example_definition_builds_cleanly() {
     let files = example_files();
-    assert!(files.len() >= 5, "expected at least five examples, found {}", files.len());
+    assert!(
+        files.len() >= 5,
+        "expected at least five examples, found {}",
+        files.len()
+    );
     let registry = CanonicalRegistry::builtin();
     let mut failures = Vec::new();
     for file in files {

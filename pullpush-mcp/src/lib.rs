@@ -1,1 +1,68 @@
-//! placeholder
+//! # PullPush MCP server
+//!
+//! Brief overview: this crate serves PullPush to AI assistants over the
+//! [Model Context Protocol](https://modelcontextprotocol.io), with the official Rust SDK (rmcp).
+//! An assistant that writes a connector definition can check it, read the schemas it must
+//! follow and check the canonical records a mapping should produce, all without network access:
+//!
+//! | tool | what it does |
+//! |---|---|
+//! | `validate_definition` | every diagnostic of a definition: code, JSON pointer, line, column, message, hint |
+//! | `get_connector_schema` | the JSON Schema of connector definitions |
+//! | `list_canonical_types` | the canonical types with version, key and field names |
+//! | `get_canonical_type` | the JSON Schema of one canonical type |
+//! | `validate_canonical_records` | which records break a canonical type, and where |
+//!
+//! Every tool is read-only, idempotent and closed-world, and says so in its annotations; every
+//! output has an output schema, arrives as structured content and is bounded. The schemas are
+//! also resources: `pullpush://schemas/connector.json` and `pullpush://canonical/{name}.json`.
+//!
+//! [`serve_stdio`] is what `pullpush mcp` runs; [`Server`] serves over any rmcp transport. Here
+//! it answers a client in the same process:
+//!
+//! ```
+//! use pullpush_mcp::Server;
+//! use rmcp::{ServiceExt, model::CallToolRequestParams};
+//! use serde_json::json;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let (server_io, client_io) = tokio::io::duplex(64 * 1024);
+//! tokio::spawn(async move {
+//!     if let Ok(running) = Server::new().serve(server_io).await {
+//!         let _ = running.waiting().await;
+//!     }
+//! });
+//! let client = ().serve(client_io).await?;
+//!
+//! let arguments = json!({"definition": r#"{"id": "acme", "name": "Acme"}"#});
+//! let result = client
+//!     .call_tool(
+//!         CallToolRequestParams::new("validate_definition")
+//!             .with_arguments(arguments.as_object().cloned().unwrap_or_default()),
+//!     )
+//!     .await?;
+//! let report = result.structured_content.expect("validate_definition has structured output");
+//! assert_eq!(report["valid"], json!(false));
+//! assert_eq!(report["diagnostics"][0]["severity"], json!("error"));
+//! client.cancel().await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Serving on stdio, as the CLI does (stdout then carries nothing but JSON-RPC):
+//!
+//! ```no_run
+//! let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+//! runtime.block_on(pullpush_mcp::serve_stdio())?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(missing_docs)]
+
+mod error;
+mod resources;
+mod server;
+mod types;
+
+pub use error::{Error, Result};
+pub use server::{Server, serve_stdio};

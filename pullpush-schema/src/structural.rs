@@ -126,8 +126,12 @@ fn explain_union(
         .flatten()
         .filter(|e| e.instance_path().as_str() == at)
         .flat_map(|e| match e.kind() {
-            ValidationErrorKind::Constant { expected_value } => vec![expected_value.as_ref().clone()],
-            ValidationErrorKind::Enum { options } => options.as_array().cloned().unwrap_or_default(),
+            ValidationErrorKind::Constant { expected_value } => {
+                vec![expected_value.as_ref().clone()]
+            }
+            ValidationErrorKind::Enum { options } => {
+                options.as_array().cloned().unwrap_or_default()
+            }
             _ => vec![],
         })
         .collect();
@@ -163,22 +167,24 @@ fn explain_union(
             _ => None,
         })
         .collect();
-    if let (Value::Object(object), false) = (value, keys.is_empty()) {
-        if let Some(unknown) = object.keys().find(|key| !keys.contains(key)) {
-            let hint = match did_you_mean(unknown, keys.iter().map(String::as_str)) {
-                Some(close) => format!("did you mean `{close}`?"),
-                None => format!("expected one of: {}", keys.join(", ")),
-            };
-            out.push(
-                Diagnostic::error(
-                    "unknown-field",
-                    push_pointer(at, unknown),
-                    format!("unknown operation `{unknown}`"),
-                )
-                .with_hint(hint),
-            );
-            return;
-        }
+    let unknown = match value {
+        Value::Object(object) if !keys.is_empty() => object.keys().find(|key| !keys.contains(key)),
+        _ => None,
+    };
+    if let Some(unknown) = unknown {
+        let hint = match did_you_mean(unknown, keys.iter().map(String::as_str)) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => format!("expected one of: {}", keys.join(", ")),
+        };
+        out.push(
+            Diagnostic::error(
+                "unknown-field",
+                push_pointer(at, unknown),
+                format!("unknown operation `{unknown}`"),
+            )
+            .with_hint(hint),
+        );
+        return;
     }
     out.push(Diagnostic::error(
         "invalid-value",

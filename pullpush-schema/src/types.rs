@@ -50,8 +50,13 @@ pub fn registry_with_types(text: &str) -> Result<CanonicalRegistry, TypesError> 
             name: spec.name.clone(),
             source,
         };
-        let ty = CanonicalType::from_json_schema(spec.name.clone(), spec.version, spec.key.clone(), &spec.schema)
-            .map_err(invalid)?;
+        let ty = CanonicalType::from_json_schema(
+            spec.name.clone(),
+            spec.version,
+            spec.key.clone(),
+            &spec.schema,
+        )
+        .map_err(invalid)?;
         registry.register(ty).map_err(invalid)?;
     }
     Ok(registry)
@@ -76,17 +81,31 @@ mod tests {
         )
         .expect("a valid types file");
         let shipment = registry.get("shipment").expect("registered");
-        assert!(shipment.validate(&serde_json::json!({"trackingNumber": "1Z", "cost": "4.50"})).is_empty());
-        assert_eq!(shipment.validate(&serde_json::json!({"cost": 4.5})).len(), 2);
+        assert!(
+            shipment
+                .validate(&serde_json::json!({"trackingNumber": "1Z", "cost": "4.50"}))
+                .is_empty()
+        );
+        assert_eq!(
+            shipment.validate(&serde_json::json!({"cost": 4.5})).len(),
+            2
+        );
         assert!(registry.get("stocklevel").is_some());
     }
 
     #[test]
     fn refuses_clashes_and_unsupported_schemas_with_the_type_named() {
-        let clash = registry_with_types(r#"[{"name": "order", "key": ["id"], "schema": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}}]"#);
+        let clash = registry_with_types(
+            r#"[{"name": "order", "key": ["id"], "schema": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}}]"#,
+        );
         assert!(clash.unwrap_err().to_string().contains("`order`"));
-        let unsupported = registry_with_types(r#"[{"name": "thing", "key": ["id"], "schema": {"type": "object", "required": ["id"], "properties": {"id": {"anyOf": []}}}}]"#);
+        let unsupported = registry_with_types(
+            r#"[{"name": "thing", "key": ["id"], "schema": {"type": "object", "required": ["id"], "properties": {"id": {"anyOf": []}}}}]"#,
+        );
         assert!(unsupported.unwrap_err().to_string().contains("anyOf"));
-        assert!(matches!(registry_with_types("{}"), Err(TypesError::Malformed(_))));
+        assert!(matches!(
+            registry_with_types("{}"),
+            Err(TypesError::Malformed(_))
+        ));
     }
 }

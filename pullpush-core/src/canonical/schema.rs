@@ -216,10 +216,10 @@ pub(crate) fn object_schema(fields: &Fields) -> Value {
         .iter()
         .map(|(name, field)| {
             let mut schema = field.kind.to_json_schema(!field.required);
-            if !field.description.is_empty() {
-                if let Value::Object(object) = &mut schema {
-                    object.insert("description".into(), json!(field.description));
-                }
+            if !field.description.is_empty()
+                && let Value::Object(object) = &mut schema
+            {
+                object.insert("description".into(), json!(field.description));
             }
             (name.clone(), schema)
         })

@@ -63,14 +63,15 @@ fn check_config_spec(cx: &mut BuildContext) {
                     .with_hint("remove the default; users supply secrets at run time"),
                 );
             } else if !property.value_type.matches(default) {
+                // Only the type name is lowercased: the property name and the value are quoted
+                // as written.
+                let expected = format!("{:?}", property.value_type).to_lowercase();
                 cx.push(Diagnostic::error(
                     "config-default-type",
                     pointer::push(&at, "default"),
                     format!(
-                        "the default of `{name}` is {default}, which is not of type {:?}",
-                        property.value_type
-                    )
-                    .to_lowercase(),
+                        "the default of `{name}` is {default}, which is not of type {expected}"
+                    ),
                 ));
             }
         }

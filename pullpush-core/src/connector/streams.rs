@@ -86,13 +86,18 @@ fn check_names_and_parents(cx: &mut BuildContext) {
         let mut current = parent.stream.as_str();
         loop {
             if !seen.insert(current) {
+                // A chain that runs into a cycle further up is reported by the streams on the
+                // cycle; this stream is only its own ancestor when the walk came back to it.
+                if current != stream.name {
+                    break;
+                }
                 cx.push(
                     Diagnostic::error(
                         "parent-cycle",
                         at,
                         format!(
-                            "stream `{}` is its own ancestor through `{current}`",
-                            stream.name
+                            "stream `{}` is its own ancestor through `{}`",
+                            stream.name, parent.stream
                         ),
                     )
                     .with_hint("parent chains must end at a stream without a parent"),
@@ -304,7 +309,7 @@ fn check_incremental(cx: &mut BuildContext, stream: &StreamConfig, at: &str) {
                 cx.push(
                     Diagnostic::warning(
                         "incremental-cursor-unused",
-                        format!("{inc_at}"),
+                        inc_at,
                         "the incremental cursor is stored but never sent, so every run reads everything",
                     )
                     .with_hint("set `param`, or read `{{ state.cursor }}` in a query template"),

@@ -134,10 +134,12 @@ fn add(cx: &mut BuildContext, at: &str, source: &str, scope: &[Variable]) {
     let issues = cx.templates.add(at, source, scope, &cx.config_properties);
     for issue in issues {
         let diagnostic = match issue {
+            // The source is not echoed: a broken template may carry an inline credential, and
+            // the pointer already says which string it is.
             TemplateIssue::Syntax { message } => Diagnostic::error(
                 "template-syntax",
                 at,
-                format!("template `{source}` does not parse: {message}"),
+                format!("template does not parse: {message}"),
             )
             .with_hint("templates use Jinja syntax: `{{ config.name }}`"),
             TemplateIssue::UnknownVariable { name, allowed } => Diagnostic::error(

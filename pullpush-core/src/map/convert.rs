@@ -30,6 +30,12 @@ pub(crate) fn to_integer(value: &Value) -> Result<Value, String> {
             let float = number.as_f64().ok_or_else(fail)?;
             if float.fract() == 0.0 && float.abs() < 9.0e15 {
                 Ok(Value::from(float as i64))
+            } else if float.fract() == 0.0 {
+                // Beyond 2^53 a float no longer holds every whole number, so the digits the
+                // source meant are unknown; that is not a fraction, and saying so would mislead.
+                Err(format!(
+                    "{number} is too large to be read as an exact integer; send it as a string or an integer"
+                ))
             } else {
                 Err(format!(
                     "{number} has a fraction; an integer field never silently drops it"

@@ -69,8 +69,10 @@ impl Variable {
     }
 }
 
-/// Functions every template may call.
-const FUNCTIONS: &[&str] = &["now"];
+/// Functions every template may call: ours, and minijinja's harmless built-in globals (without
+/// them `{% for i in range(3) %}` would be reported as reading an unknown variable `range`).
+/// `debug` is left out on purpose: it prints every value in scope, secrets included.
+const FUNCTIONS: &[&str] = &["now", "range", "dict", "namespace"];
 
 /// A problem found while compiling a template.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -169,20 +171,19 @@ impl TemplateSet {
             }
             match Variable::from_name(root) {
                 Some(variable) if allowed.contains(&variable) => {
-                    if variable == Variable::Config {
-                        if let Some(property) = parts.next() {
-                            if !config_properties.contains(property) {
-                                let suggestion = crate::suggest::closest(
-                                    property,
-                                    config_properties.iter().map(String::as_str),
-                                )
-                                .map(str::to_owned);
-                                issues.push(TemplateIssue::UnknownConfigProperty {
-                                    name: property.to_owned(),
-                                    suggestion,
-                                });
-                            }
-                        }
+                    if variable == Variable::Config
+                        && let Some(property) = parts.next()
+                        && !config_properties.contains(property)
+                    {
+                        let suggestion = crate::suggest::closest(
+                            property,
+                            config_properties.iter().map(String::as_str),
+                        )
+                        .map(str::to_owned);
+                        issues.push(TemplateIssue::UnknownConfigProperty {
+                            name: property.to_owned(),
+                            suggestion,
+                        });
                     }
                 }
                 _ => issues.push(TemplateIssue::UnknownVariable {
