@@ -44,7 +44,23 @@ use crate::types::{
 /// [`Error::Start`] when the client closes the connection or sends something else before the
 /// session starts, [`Error::Session`] when the task serving the session fails.
 pub async fn serve_stdio() -> Result<()> {
-    let running = Server::new()
+    Server::new().serve_stdio().await
+}
+
+impl Server {
+    /// Serves this server over stdin and stdout, like [`serve_stdio`] but with this server's
+    /// canonical types (see [`Server::with_registry`]).
+    ///
+    /// # Errors
+    ///
+    /// As for [`serve_stdio`].
+    pub async fn serve_stdio(self) -> Result<()> {
+        serve_on_stdio(self).await
+    }
+}
+
+async fn serve_on_stdio(server: Server) -> Result<()> {
+    let running = server
         .serve(rmcp::transport::stdio_pipes())
         .await
         .map_err(|err| Error::Start(Box::new(err)))?;

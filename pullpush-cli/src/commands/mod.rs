@@ -25,7 +25,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             Ok(Outcome::Success)
         }
         Command::Canonical(command) => canonical::run(command, &registry),
-        Command::Mcp => mcp::run(),
+        Command::Mcp => mcp::run(registry),
     }
 }
 

@@ -60,7 +60,8 @@ impl Connector {
     /// Validates `definition` against the canonical types in `registry` and compiles it.
     ///
     /// On success the connector carries the warnings; on failure every diagnostic (errors and
-    /// warnings) is returned, in document order.
+    /// warnings) is returned, grouped by rule family (`pullpush-schema` orders them by position
+    /// in the source).
     pub fn build(
         definition: Definition,
         registry: &CanonicalRegistry,

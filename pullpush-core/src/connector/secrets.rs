@@ -78,18 +78,15 @@ fn looks_secret(name: &str) -> bool {
 /// Credential-like headers and query parameters must not be literals, and the config values they
 /// read must be secret. Reading pagination or state variables is fine (`page_token`).
 fn check_map(cx: &mut BuildContext, at: &str, map: &IndexMap<String, String>, headers: bool) {
-    for (name, value) in map {
+    for name in map.keys() {
         let lowered = name.to_ascii_lowercase();
         let sensitive =
             looks_secret(&lowered) || (headers && SECRET_HEADERS.contains(&lowered.as_str()));
-        let reads_something = crate::template::is_template(value);
-        if sensitive
-            && (!reads_something
-                || !cx
-                    .templates
-                    .config_references(&pointer::push(at, name))
-                    .is_empty())
-        {
+        let template = pointer::push(at, name);
+        // A literal (even one wrapped in `{{ '...' }}`) or a config read must be a secret read;
+        // pagination and state reads are fine (`page_token`).
+        let literal = !cx.templates.reads_any(&template);
+        if sensitive && (literal || !cx.templates.config_references(&template).is_empty()) {
             let what = if headers { "header" } else { "query parameter" };
             require_secret_config(cx, &pointer::push(at, name), &format!("{what} `{name}`"));
         }
@@ -99,10 +96,10 @@ fn check_map(cx: &mut BuildContext, at: &str, map: &IndexMap<String, String>, he
 /// The template at `at` carries a credential: it must read at least one config property, and
 /// every property it reads must be secret.
 fn require_secret_config(cx: &mut BuildContext, at: &str, what: &str) {
-    let references = cx.templates.config_references(at);
     if !cx.templates.contains(at) {
         return; // A syntax error was already reported.
     }
+    let references = cx.templates.config_references(at);
     if references.is_empty() {
         cx.push(
             Diagnostic::error(

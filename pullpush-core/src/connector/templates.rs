@@ -148,6 +148,12 @@ fn add(cx: &mut BuildContext, at: &str, source: &str, scope: &[Variable]) {
                 format!("template reads `{name}`, which does not exist here"),
             )
             .with_hint(format!("variables available here: {}", allowed.join(", "))),
+            TemplateIssue::DynamicConfigRead => Diagnostic::error(
+                "dynamic-config-read",
+                at,
+                "template reads `config` other than as `config.NAME`",
+            )
+            .with_hint("name the property, e.g. `{{ config.api_token }}`, so it can be checked and kept secret"),
             TemplateIssue::UnknownConfigProperty { name, suggestion } => {
                 let hint = match suggestion {
                     Some(close) => format!("did you mean `config.{close}`?"),
@@ -205,6 +211,17 @@ fn check_base_url(cx: &mut BuildContext) {
             url.scheme()
         )),
         Ok(url) if url.host_str().is_none_or(str::is_empty) => Some("has no host".to_owned()),
+        Ok(url) if !url.username().is_empty() || url.password().is_some() => {
+            cx.push(
+                Diagnostic::error(
+                    "inline-secret",
+                    "/base_url",
+                    "the base URL carries credentials (user info before `@`); a definition never holds secrets",
+                )
+                .with_hint("remove them from the URL and use `auth` with secret config values"),
+            );
+            None
+        }
         Ok(_) => None,
         Err(err) => Some(format!("is not an absolute URL ({err})")),
     };
@@ -213,7 +230,7 @@ fn check_base_url(cx: &mut BuildContext) {
             Diagnostic::error(
                 "base-url-not-absolute",
                 "/base_url",
-                format!("base URL `{}` {problem}", definition.base_url),
+                format!("the base URL {problem}"),
             )
             .with_hint(
                 "write an absolute URL such as `https://api.example.com/v1`; a config property used for it needs `\"format\": \"uri\"` or an absolute default",

@@ -740,12 +740,9 @@ fn plain_secrets_never_appear_in_diagnostics() {
 }
 
 #[test]
-fn credentials_that_slip_past_the_secret_rules() {
-    // FIXME: each of these carries an inline credential (or reads a config value that is not
-    // secret) without a diagnostic: userinfo in the base URL, a Jinja string literal in a
-    // credential header (it reads "something", just not config), and a subscript read of a
-    // non-secret property (see `template::tests::subscript_reads_of_config_are_not_tracked`).
-    // This asserts today's behaviour; each should be `inline-secret` or `secret-not-marked`.
+fn credentials_hidden_in_urls_literals_or_subscripts_are_caught() {
+    // Userinfo in the base URL, a Jinja string literal in a credential header (it reads
+    // nothing), and a subscript read of config that no check could follow.
     let cases = [
         with(
             base(),
@@ -769,8 +766,22 @@ fn credentials_that_slip_past_the_secret_rules() {
             )],
         ),
     ];
-    for definition in cases {
-        assert_eq!(check(definition.clone()), vec![], "{definition:#}");
+    let expected = [
+        ("inline-secret", "/base_url"),
+        ("inline-secret", "/headers/Authorization"),
+        ("dynamic-config-read", "/headers/Authorization"),
+    ];
+    for (definition, (code, pointer)) in cases.into_iter().zip(expected) {
+        let found = check(definition.clone());
+        assert!(
+            found.contains(&(code.to_owned(), pointer.to_owned())),
+            "{code} at {pointer} missing from {found:?}"
+        );
+        let messages: Vec<String> = diagnostics(definition)
+            .into_iter()
+            .map(|d| d.message)
+            .collect();
+        assert!(!messages.concat().contains("sk_live"), "{messages:?}");
     }
 }
 

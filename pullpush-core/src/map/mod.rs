@@ -228,7 +228,7 @@ impl Mapper {
     pub fn apply(&self, record: &Value) -> Result<MappedRecord, Vec<MapError>> {
         let mut errors = Vec::new();
         let data = eval_fields(&self.fields, record, &mut errors);
-        let mut scalar = |expr: &Option<Compiled>, name: &str| -> Option<Value> {
+        let scalar = |expr: &Option<Compiled>, name: &str, errors: &mut Vec<MapError>| {
             let value = expr.as_ref().map(|expr| eval(expr, record))?;
             match value {
                 Ok(Value::Null) => None,
@@ -242,13 +242,29 @@ impl Mapper {
                 }
             }
         };
-        let source_id = scalar(&self.source_id, "source_id").map(|value| match value {
-            Value::String(text) => text,
-            other => other.to_string(),
-        });
-        let source_updated_at = scalar(&self.source_updated_at, "source_updated_at")
-            .and_then(|value| value.as_str().map(str::to_owned));
-        let delete = scalar(&self.delete_when, "delete_when") == Some(Value::Bool(true));
+        let source_id =
+            scalar(&self.source_id, "source_id", &mut errors).map(|value| match value {
+                Value::String(text) => text,
+                other => other.to_string(),
+            });
+        // The envelope promises RFC 3339 here; a string that merely looks right is checked.
+        let source_updated_at =
+            match scalar(&self.source_updated_at, "source_updated_at", &mut errors) {
+                Some(Value::String(text)) if text.parse::<jiff::Timestamp>().is_ok() => Some(text),
+                Some(other) => {
+                    errors.push(MapError {
+                    field: "(source_updated_at)".into(),
+                    message: format!(
+                        "{} is not an RFC 3339 date-time; convert it with {{\"datetime\": ...}}",
+                        crate::canonical::validate::json_type(&other)
+                    ),
+                });
+                    None
+                }
+                None => None,
+            };
+        let delete =
+            scalar(&self.delete_when, "delete_when", &mut errors) == Some(Value::Bool(true));
         if errors.is_empty() {
             Ok(MappedRecord {
                 data,

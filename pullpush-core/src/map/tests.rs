@@ -1403,3 +1403,28 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn source_updated_at_must_be_rfc_3339_at_run_time() {
+    let mut mapping = json!({ "fields": stock_fields() });
+    mapping["source_updated_at"] = json!({"string": "$.updated"});
+    let mapper = compile("stocklevel", mapping).expect("a string may hold an instant");
+    let record =
+        |updated: &str| json!({"sku": "A", "warehouse": "w", "qty": 1, "updated": updated});
+    let ok = mapper
+        .apply(&record("2024-05-01T12:00:00Z"))
+        .expect("an RFC 3339 instant");
+    assert_eq!(
+        ok.source_updated_at.as_deref(),
+        Some("2024-05-01T12:00:00Z")
+    );
+    let errors = mapper
+        .apply(&record("yesterday"))
+        .expect_err("not an instant");
+    assert_eq!(errors[0].field, "(source_updated_at)");
+    assert!(
+        errors[0].message.contains("RFC 3339"),
+        "{}",
+        errors[0].message
+    );
+}

@@ -89,6 +89,9 @@ pub enum TemplateIssue {
         /// The variables that do exist there.
         allowed: Vec<&'static str>,
     },
+    /// The template reads `config` other than as `config.NAME` (a subscript, a filter over the
+    /// whole object): what it reads cannot be checked, and it could print every secret.
+    DynamicConfigRead,
     /// The template reads `config.NAME` but the config spec has no such property.
     UnknownConfigProperty {
         /// The property as written.
@@ -171,8 +174,11 @@ impl TemplateSet {
             }
             match Variable::from_name(root) {
                 Some(variable) if allowed.contains(&variable) => {
-                    if variable == Variable::Config
-                        && let Some(property) = parts.next()
+                    let property = parts.next();
+                    if variable == Variable::Config && property.is_none() {
+                        issues.push(TemplateIssue::DynamicConfigRead);
+                    } else if variable == Variable::Config
+                        && let Some(property) = property
                         && !config_properties.contains(property)
                     {
                         let suggestion = crate::suggest::closest(
@@ -219,6 +225,17 @@ impl TemplateSet {
             template
                 .undeclared_variables(false)
                 .contains(variable.name())
+        })
+    }
+
+    /// Whether a template reads any variable at all. `{{ 'abc' }}` reads none: it is a literal in
+    /// disguise.
+    pub fn reads_any(&self, name: &str) -> bool {
+        self.env.get_template(name).is_ok_and(|template| {
+            template
+                .undeclared_variables(false)
+                .iter()
+                .any(|variable| Variable::from_name(variable).is_some())
         })
     }
 

@@ -224,8 +224,11 @@ fn unknown_config_properties_are_reported_with_a_suggestion() {
                 suggestion: Some("account_id".into()),
             }],
         ),
-        // Reading the whole config object names no property.
-        ("{{ config | length }}", vec![]),
+        // Reading the whole config object names no property: refused, it could print secrets.
+        (
+            "{{ config | length }}",
+            vec![TemplateIssue::DynamicConfigRead],
+        ),
     ];
     for (source, expected) in cases {
         let (_, issues) = add(source, REQUEST);
@@ -387,14 +390,16 @@ fn variable_names_are_the_names_templates_use() {
 }
 
 #[test]
-fn subscript_reads_of_config_are_not_tracked() {
-    // FIXME: minijinja tracks `config.name` but not `config['name']`, so a subscript read
-    // escapes the unknown-property check and `config_references` (and with it the secret rules,
-    // which rely on it). This asserts today's behaviour; both lists should name the properties.
-    let (set, issues) = add(
-        "{{ config['api_tokn'] }}{{ config['account_id'] }}",
-        REQUEST,
-    );
-    assert_eq!(issues, vec![]);
-    assert_eq!(set.config_references("/t"), BTreeSet::new());
+fn subscript_and_whole_config_reads_are_refused() {
+    // minijinja tracks `config.name` but not `config['name']`; rather than let such reads escape
+    // the property and secret checks, any read of `config` that names no property is an issue.
+    for source in [
+        "{{ config['api_tokn'] }}",
+        "{{ config | tojson }}",
+        "{% for k in config %}{{ k }}{% endfor %}",
+    ] {
+        let (set, issues) = add(source, REQUEST);
+        assert_eq!(issues, vec![TemplateIssue::DynamicConfigRead], "{source}");
+        assert_eq!(set.config_references("/t"), BTreeSet::new());
+    }
 }
