@@ -474,8 +474,15 @@ fn compile_fields(
             keep_null: field.required,
         });
     }
+    // A misspelt required field is reported once, as the typo with its suggestion, not a second
+    // time as missing.
+    let misspelt: Vec<&str> = exprs
+        .keys()
+        .filter(|name| !schema.contains_key(*name))
+        .filter_map(|name| crate::suggest::closest(name, schema.keys().map(String::as_str)))
+        .collect();
     for (name, field) in schema {
-        if field.required && !exprs.contains_key(name) {
+        if field.required && !exprs.contains_key(name) && !misspelt.contains(&name.as_str()) {
             issues.push(MappingIssue {
                 code: "missing-required-mapping",
                 pointer: at.to_owned(),
