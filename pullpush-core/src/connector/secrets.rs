@@ -10,7 +10,8 @@ use crate::pointer;
 /// Header names whose values are credentials, compared case-insensitively.
 const SECRET_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie"];
 
-/// Fragments of header, query or config names that suggest a credential.
+/// Fragments that mark a header, query parameter or config name as a credential wherever they
+/// appear in it (`X-Auth-Token`, `client_secret`, `db_password`).
 const SECRET_FRAGMENTS: &[&str] = &[
     "token",
     "secret",
@@ -18,12 +19,17 @@ const SECRET_FRAGMENTS: &[&str] = &[
     "passwd",
     "apikey",
     "api_key",
-    "api-key",
-    "signature",
     "credential",
-    "private_key",
-    "session",
+    "signature",
 ];
+
+/// Names that are credentials as a whole, but whose words are ordinary inside other names
+/// (`key` is a credential, `sort_key` is not).
+const SECRET_NAMES: &[&str] = &["key", "sig", "auth", "session", "session_id", "sessionid"];
+
+/// Suffixes of key names that are credentials (`private_key`, `access_key`), unlike
+/// `sort_key` or `project_key`.
+const SECRET_KEY_SUFFIXES: &[&str] = &["private_key", "secret_key", "access_key", "signing_key"];
 
 pub(super) fn check(cx: &mut BuildContext) {
     let definition = cx.definition;
@@ -66,13 +72,14 @@ pub(super) fn check(cx: &mut BuildContext) {
 }
 
 fn looks_secret(name: &str) -> bool {
-    let lowered = name.to_ascii_lowercase();
+    let normalized = name.to_ascii_lowercase().replace('-', "_");
     SECRET_FRAGMENTS
         .iter()
-        .any(|fragment| lowered.contains(fragment))
-        || lowered == "key"
-        || lowered.ends_with("_key")
-        || lowered.ends_with("-key")
+        .any(|fragment| normalized.contains(fragment))
+        || SECRET_NAMES.contains(&normalized.as_str())
+        || SECRET_KEY_SUFFIXES
+            .iter()
+            .any(|suffix| normalized.ends_with(suffix))
 }
 
 /// Credential-like headers and query parameters must not be literals, and the config values they

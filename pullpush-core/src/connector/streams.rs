@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json_path::JsonPath;
 
 use super::{BuildContext, parse_jsonpath};
-use crate::canonical::CanonicalType;
+use crate::canonical::{CanonicalType, FieldKind};
 use crate::definition::{
     IncrementalCursorType, PaginationConfig, RecordFormat, StreamConfig, TokenSource,
 };
@@ -33,7 +33,7 @@ pub(super) fn check(cx: &mut BuildContext) -> Vec<CheckedStream> {
             let canonical = resolve_canonical(cx, stream, &at);
             let records = check_read(cx, stream, &at);
             check_pagination(cx, stream, &at);
-            check_incremental(cx, stream, &at);
+            check_incremental(cx, stream, canonical.as_ref(), &at);
             CheckedStream {
                 index,
                 canonical,
@@ -203,6 +203,21 @@ fn check_pagination(cx: &mut BuildContext, stream: &StreamConfig, at: &str) {
         }
         _ => {}
     }
+    if let PaginationConfig::Cursor { param: None, .. } = pagination {
+        let reads_page = read_templates(stream, at)
+            .iter()
+            .any(|name| cx.templates.reads(name, Variable::Page));
+        if !reads_page {
+            cx.push(
+                Diagnostic::error(
+                    "pagination-token-unused",
+                    format!("{pagination_at}/cursor_from"),
+                    "the cursor is read from each response but never sent, so every page would be the first",
+                )
+                .with_hint("set `param`, or read `{{ page.token }}` in the request (e.g. in the body of a POST search)"),
+            );
+        }
+    }
     let Some(stop) = pagination.stop() else {
         return;
     };
@@ -242,16 +257,73 @@ fn check_pagination(cx: &mut BuildContext, stream: &StreamConfig, at: &str) {
     }
 }
 
-fn check_incremental(cx: &mut BuildContext, stream: &StreamConfig, at: &str) {
+fn check_incremental(
+    cx: &mut BuildContext,
+    stream: &StreamConfig,
+    canonical: Option<&CanonicalType>,
+    at: &str,
+) {
     let Some(incremental) = &stream.incremental else {
         return;
     };
     let inc_at = format!("{at}/incremental");
-    if let Err(message) = RecordPath::parse(&incremental.cursor_field) {
-        cx.push(
-            Diagnostic::error("invalid-path", format!("{inc_at}/cursor_field"), message)
-                .with_hint("name the record field, e.g. `$.updated_at`"),
-        );
+    let field_at = format!("{inc_at}/cursor_field");
+    let cursor_field = &incremental.cursor_field;
+    if cursor_field.starts_with('$') {
+        if let Err(message) = RecordPath::parse(cursor_field) {
+            cx.push(
+                Diagnostic::error("invalid-path", field_at, message)
+                    .with_hint("name the record field, e.g. `$.updated_at`"),
+            );
+        }
+    } else if let Some(canonical) = canonical {
+        // A bare name reads the mapped canonical record, after its conversions.
+        let expected = match incremental.cursor_type {
+            IncrementalCursorType::Datetime => "a date-time",
+            IncrementalCursorType::Integer => "an integer",
+            IncrementalCursorType::String => "a string",
+        };
+        match canonical.fields().get(cursor_field) {
+            None => {
+                let hint = crate::suggest::closest(
+                    cursor_field,
+                    canonical.fields().keys().map(String::as_str),
+                )
+                .map(|close| format!("did you mean `{close}`?"))
+                .unwrap_or_else(|| {
+                    "use `$.field` for a native field, or a field of the canonical type".into()
+                });
+                cx.push(
+                    Diagnostic::error(
+                        "unknown-canonical-field",
+                        field_at,
+                        format!("`{cursor_field}` is not a field of {}", canonical.name()),
+                    )
+                    .with_hint(hint),
+                );
+            }
+            Some(field) => {
+                let fits = matches!(
+                    (&field.kind, incremental.cursor_type),
+                    (FieldKind::DateTime, IncrementalCursorType::Datetime)
+                        | (FieldKind::Integer { .. }, IncrementalCursorType::Integer)
+                        | (_, IncrementalCursorType::String)
+                );
+                if !fits {
+                    cx.push(
+                        Diagnostic::error(
+                            "incremental-cursor-type",
+                            field_at,
+                            format!(
+                                "`{cursor_field}` is {}, but `cursor_type` asks for {expected}",
+                                field.kind.describe()
+                            ),
+                        )
+                        .with_hint("set `cursor_type` to match the field"),
+                    );
+                }
+            }
+        }
     }
     if incremental.lookback_seconds > 0
         && incremental.cursor_type != IncrementalCursorType::Datetime
@@ -279,30 +351,7 @@ fn check_incremental(cx: &mut BuildContext, stream: &StreamConfig, at: &str) {
             }
         }
         None => {
-            let read_at = format!("{at}/read");
-            let mut names = vec![format!("{read_at}/path")];
-            names.extend(
-                stream
-                    .read
-                    .query
-                    .keys()
-                    .map(|k| crate::pointer::push(&format!("{read_at}/query"), k)),
-            );
-            names.extend(
-                stream
-                    .read
-                    .headers
-                    .keys()
-                    .map(|k| crate::pointer::push(&format!("{read_at}/headers"), k)),
-            );
-            if let Some(body) = &stream.read.body {
-                names.extend(
-                    super::string_pointers(&format!("{read_at}/body"), body)
-                        .into_iter()
-                        .map(|(name, _)| name),
-                );
-            }
-            let reads_state = names
+            let reads_state = read_templates(stream, at)
                 .iter()
                 .any(|name| cx.templates.reads(name, Variable::State));
             if !reads_state {
@@ -317,4 +366,34 @@ fn check_incremental(cx: &mut BuildContext, stream: &StreamConfig, at: &str) {
             }
         }
     }
+}
+
+/// The pointers of every template of a stream's read request (path, query, headers, body).
+fn read_templates(stream: &StreamConfig, at: &str) -> Vec<String> {
+    let read_at = format!("{at}/read");
+    let mut names = vec![format!("{read_at}/path")];
+    let query_at = format!("{read_at}/query");
+    names.extend(
+        stream
+            .read
+            .query
+            .keys()
+            .map(|k| crate::pointer::push(&query_at, k)),
+    );
+    let headers_at = format!("{read_at}/headers");
+    names.extend(
+        stream
+            .read
+            .headers
+            .keys()
+            .map(|k| crate::pointer::push(&headers_at, k)),
+    );
+    if let Some(body) = &stream.read.body {
+        names.extend(
+            super::string_pointers(&format!("{read_at}/body"), body)
+                .into_iter()
+                .map(|(name, _)| name),
+        );
+    }
+    names
 }

@@ -628,7 +628,8 @@ fn secret_not_marked() {
         "private_key",
         "x-api-key",
         "key",
-        "shop_key",
+        "secret_key",
+        "X-Auth-Token",
     ] {
         let unused = with(
             base(),
@@ -644,7 +645,13 @@ fn secret_not_marked() {
             Severity::Warning,
         );
     }
-    for name in ["keyboard_layout", "monkey", "region"] {
+    for name in [
+        "keyboard_layout",
+        "monkey",
+        "region",
+        "sort_key",
+        "project_key",
+    ] {
         let harmless = with(
             base(),
             &[(
@@ -1084,7 +1091,7 @@ fn pagination_param_conflict() {
 
 #[test]
 fn invalid_path() {
-    let incremental = json!({"cursor_field": "updated_at", "param": "since"});
+    let incremental = json!({"cursor_field": "$.items[*].updated_at", "param": "since"});
     let d = assert_single(
         with(base(), &[("/streams/0/incremental", incremental)]),
         "invalid-path",
@@ -1396,7 +1403,10 @@ fn every_problem_is_reported_at_once() {
         ("unknown-parent-stream", "/streams/1/parent/stream"),
         ("invalid-jsonpath", "/streams/0/pagination/stop/has_more"),
         ("pagination-param-conflict", "/streams/0/read/query/limit"),
-        ("invalid-path", "/streams/0/incremental/cursor_field"),
+        (
+            "unknown-canonical-field",
+            "/streams/0/incremental/cursor_field",
+        ),
         (
             "lookback-ignored",
             "/streams/0/incremental/lookback_seconds",
@@ -1416,4 +1426,48 @@ fn every_problem_is_reported_at_once() {
         .collect();
     assert_eq!(got, expected);
     insta::assert_json_snapshot!(found);
+}
+
+#[test]
+fn a_cursor_without_param_must_be_sent_by_a_template() {
+    let cursor = json!({"type": "cursor", "cursor_from": {"body": "$.next"}});
+    assert_single(
+        with(base(), &[("/streams/0/pagination", cursor.clone())]),
+        "pagination-token-unused",
+        "/streams/0/pagination/cursor_from",
+        Severity::Error,
+    );
+    // A POST search that carries the cursor in its body is how param-less cursors are used.
+    let search = with(
+        base(),
+        &[
+            ("/streams/0/pagination", cursor),
+            (
+                "/streams/0/read",
+                json!({
+                    "method": "POST", "safe": true, "path": "/stock/search",
+                    "body": {"pagination": {"starting_after": "{{ page.token }}"}},
+                    "records": "$.items[*]"
+                }),
+            ),
+        ],
+    );
+    assert_eq!(check(search), vec![]);
+}
+
+#[test]
+fn incremental_cursor_may_name_a_canonical_field() {
+    let canonical = json!({"cursor_field": "updatedAt", "param": "updated_since"});
+    let mut definition = with(base(), &[("/streams/0/incremental", canonical)]);
+    definition["streams"][0]["mapping"]["fields"]["updatedAt"] =
+        json!({"datetime": {"value": "$.changed", "format": "rfc2822"}});
+    assert_eq!(check(definition.clone()), vec![]);
+
+    let integer = json!({"cursor_field": "updatedAt", "cursor_type": "integer", "param": "since"});
+    assert_single(
+        with(definition, &[("/streams/0/incremental", integer)]),
+        "incremental-cursor-type",
+        "/streams/0/incremental/cursor_field",
+        Severity::Error,
+    );
 }

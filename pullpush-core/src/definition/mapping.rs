@@ -110,7 +110,9 @@ pub enum ExprOp {
     Datetime {
         /// The value to parse.
         value: Expr,
-        /// A strftime format such as `%d/%m/%Y %H:%M`, for non-standard strings.
+        /// A strftime format such as `%d/%m/%Y %H:%M` for non-standard strings, or one of the
+        /// keywords `rfc2822` (`Fri, 04 Sep 2015 22:54:41 +0000`) and `ms_json`
+        /// (`/Date(1573755038314+0000)/`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         format: Option<String>,
         /// Read numbers as Unix time in this unit.
@@ -121,7 +123,8 @@ pub enum ExprOp {
     Date {
         /// The value to parse.
         value: Expr,
-        /// A strftime format such as `%d.%m.%Y`, for non-standard strings.
+        /// A strftime format such as `%d.%m.%Y` for non-standard strings, or `rfc2822` or
+        /// `ms_json` as for `datetime`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         format: Option<String>,
     },
@@ -134,8 +137,12 @@ pub enum ExprOp {
         value: Expr,
         /// Source value (as a string) → result.
         table: IndexMap<String, Value>,
-        /// Result for values not in the table.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        /// Result for values not in the table; `null` maps them to "no data".
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "present"
+        )]
         default: Option<Value>,
     },
     /// Lowercases a string.
@@ -156,6 +163,13 @@ pub enum ExprOp {
     /// Builds a nested object, e.g. an order's customer:
     /// `{"object": {"email": "$.buyer.email", "name": "$.buyer.name"}}`.
     Object(IndexMap<String, Expr>),
+}
+
+/// Reads a field that is present, `null` included, as `Some`: for `lookup.default`, where an
+/// explicit `null` means "map unknown values to null" and absence means "unknown values are
+/// errors".
+fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(deserializer).map(Some)
 }
 
 /// Unit of a Unix timestamp.

@@ -19,7 +19,10 @@ pub enum PaginationConfig {
         /// Where the next cursor is found in the response.
         cursor_from: TokenSource,
         /// Name of the query parameter that carries the cursor, e.g. `cursor` or `starting_after`.
-        param: String,
+        /// Leave it out when the cursor goes elsewhere, e.g. into the body of a POST search: read
+        /// `{{ page.token }}` in that template instead (null on the first page).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        param: Option<String>,
         /// Records per page, when the page size is sent as a parameter (needed for `short_page`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         page_size: Option<PageSize>,
@@ -213,7 +216,9 @@ impl PaginationConfig {
             PaginationConfig::None | PaginationConfig::NextUrl { .. } => vec![],
             PaginationConfig::Cursor {
                 param, page_size, ..
-            } => std::iter::once(param.as_str())
+            } => param
+                .as_deref()
+                .into_iter()
                 .chain(size(page_size))
                 .collect(),
             PaginationConfig::Offset {

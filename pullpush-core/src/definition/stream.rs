@@ -148,7 +148,9 @@ pub enum RecordFormat {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IncrementalConfig {
-    /// Path (`$.updated_at`) to the record field that grows with every change.
+    /// The field that grows with every change. `$.updated_at` reads the native record as the
+    /// API returns it; a bare canonical field name such as `updatedAt` reads the mapped record,
+    /// after its conversions (so a `datetime` mapping normalises any source format first).
     pub cursor_field: String,
     /// How cursor values compare.
     #[serde(default)]

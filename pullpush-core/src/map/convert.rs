@@ -151,6 +151,10 @@ pub(crate) fn to_date(value: &Value, format: Option<&str>) -> Result<Value, Stri
     };
     let text = text.trim();
     let date = match format {
+        Some(RFC2822 | MS_JSON) => {
+            let instant = parse_instant(&Value::String(text.to_owned()), format, None)?;
+            instant.to_zoned_datetime(TimeZone::UTC).date()
+        }
         Some(format) => jiff::fmt::strtime::parse(format, text)
             .and_then(|parsed| parsed.to_date())
             .map_err(|err| format!("\"{text}\" does not match the format `{format}`: {err}"))?,
@@ -186,6 +190,10 @@ fn parse_instant(
         (Value::String(text), None) => {
             let text = text.trim();
             match format {
+                Some(RFC2822) => jiff::fmt::rfc2822::parse(text)
+                    .map(|zoned| zoned.timestamp())
+                    .map_err(|err| format!("\"{text}\" is not an RFC 2822 date-time: {err}")),
+                Some(MS_JSON) => ms_json_instant(text),
                 Some(format) => {
                     let parsed = jiff::fmt::strtime::parse(format, text).map_err(|err| {
                         format!("\"{text}\" does not match the format `{format}`: {err}")
@@ -211,6 +219,29 @@ fn parse_instant(
         }
         (other, _) => Err(format!("cannot read a date-time from {}", json_type(other))),
     }
+}
+
+/// The `format` keyword for RFC 2822 dates (`Fri, 04 Sep 2015 22:54:41 +0000`, e-mail style).
+pub(crate) const RFC2822: &str = "rfc2822";
+
+/// The `format` keyword for Microsoft JSON dates (`/Date(1573755038314+0000)/`, .NET APIs such as
+/// Xero): milliseconds since the epoch, UTC; the offset suffix only says how to display it.
+pub(crate) const MS_JSON: &str = "ms_json";
+
+fn ms_json_instant(text: &str) -> Result<Timestamp, String> {
+    let fail =
+        || format!("\"{text}\" is not a Microsoft JSON date such as /Date(1573755038314+0000)/");
+    let inner = text
+        .strip_prefix("/Date(")
+        .and_then(|rest| rest.strip_suffix(")/"))
+        .ok_or_else(fail)?;
+    let digits_end = inner
+        .char_indices()
+        .skip(1)
+        .find(|(_, c)| !c.is_ascii_digit())
+        .map_or(inner.len(), |(index, _)| index);
+    let millis: i64 = inner[..digits_end].parse().map_err(|_| fail())?;
+    Timestamp::from_millisecond(millis).map_err(|err| format!("{text} is out of range: {err}"))
 }
 
 fn unix_instant(number: &Number, unit: UnixUnit) -> Result<Timestamp, String> {

@@ -265,6 +265,19 @@ impl Mapper {
             };
         let delete =
             scalar(&self.delete_when, "delete_when", &mut errors) == Some(Value::Bool(true));
+        // A record without its key could not be told apart from others: never emit one.
+        for field in &self.key {
+            let field_at = pointer::push("", field);
+            let missing = data.get(field).is_none_or(Value::is_null);
+            if missing && !errors.iter().any(|error| error.field == field_at) {
+                errors.push(MapError {
+                    field: field_at,
+                    message: format!(
+                        "key field `{field}` is missing, so the record cannot be identified"
+                    ),
+                });
+            }
+        }
         if errors.is_empty() {
             Ok(MappedRecord {
                 data,
@@ -532,7 +545,13 @@ fn conversion_hint(kind: &FieldKind) -> Option<String> {
         FieldKind::Boolean => "boolean",
         FieldKind::DateTime => "datetime",
         FieldKind::Date => "date",
-        FieldKind::String | FieldKind::Email | FieldKind::Currency | FieldKind::Enum(_) => "string",
+        FieldKind::Enum(values) => {
+            return Some(format!(
+                "the allowed values are {}; translate source values with a `lookup`",
+                values.join(", ")
+            ));
+        }
+        FieldKind::String | FieldKind::Email | FieldKind::Currency => "string",
         FieldKind::Object(_) => return Some("build it with {\"object\": {...}}".into()),
         FieldKind::Array(_) => return Some("build it with {\"each\": {...}}".into()),
         FieldKind::Any => return None,
@@ -741,12 +760,15 @@ fn compile_path(path: &str, at: &str, issues: &mut Vec<MappingIssue>) -> (Compil
 }
 
 fn check_format(format: &str, at: &str, issues: &mut Vec<MappingIssue>) {
-    if !format.contains('%') {
+    if !format.contains('%') && format != convert::RFC2822 && format != convert::MS_JSON {
         issues.push(MappingIssue {
             code: "invalid-format",
             pointer: pointer::push(at, "format"),
             message: format!("`{format}` has no strftime directives"),
-            hint: Some("write a strftime format such as `%Y-%m-%d %H:%M:%S`".into()),
+            hint: Some(
+                "write a strftime format such as `%Y-%m-%d %H:%M:%S`, or `rfc2822` or `ms_json`"
+                    .into(),
+            ),
         });
     }
 }
@@ -913,7 +935,7 @@ fn eval(expr: &Compiled, record: &Value) -> Result<Value, String> {
         }
         Compiled::Convert(conversion, inner) => {
             let value = eval(inner, record)?;
-            if value.is_null() {
+            if value.is_null() || (conversion.empty_is_null() && is_blank(&value)) {
                 return Ok(Value::Null);
             }
             apply_conversion(conversion, &value)
@@ -969,6 +991,22 @@ fn eval(expr: &Compiled, record: &Value) -> Result<Value, String> {
                 Some(error) => Err(error.to_string()),
             }
         }
+    }
+}
+
+/// A string with nothing but whitespace.
+fn is_blank(value: &Value) -> bool {
+    value.as_str().is_some_and(|text| text.trim().is_empty())
+}
+
+impl Conversion {
+    /// Typed conversions read an empty string as "no data" (APIs often send `""` for a missing
+    /// number or date); text conversions keep it.
+    fn empty_is_null(&self) -> bool {
+        !matches!(
+            self,
+            Conversion::String | Conversion::Lowercase | Conversion::Uppercase | Conversion::Trim
+        )
     }
 }
 

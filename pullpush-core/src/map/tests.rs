@@ -301,7 +301,8 @@ fn decimal_conversion_keeps_every_digit() {
                 json!({"decimal": "$.exp"}),
                 Err("cannot convert the string \"1e3\" to a decimal"),
             ),
-            (json!({"decimal": "$.empty"}), Err("to a decimal")),
+            // An empty string is no data to a typed conversion, as null is.
+            (json!({"decimal": "$.empty"}), Ok(Value::Null)),
             (json!({"decimal": "$.dot"}), Err("to a decimal")),
             (json!({"decimal": "$.minus"}), Err("to a decimal")),
             (
@@ -1417,5 +1418,108 @@ fn source_updated_at_must_be_rfc_3339_at_run_time() {
         errors[0].message.contains("RFC 3339"),
         "{}",
         errors[0].message
+    );
+}
+
+#[test]
+fn datetime_format_keywords_read_rfc_2822_and_microsoft_json() {
+    check_eval(
+        json!({"rfc": "Fri, 04 Sep 2015 22:54:41 +0200", "ms": "/Date(1573755038314+0000)/", "bad": "/Date(x)/"}),
+        &[
+            (
+                json!({"datetime": {"value": "$.rfc", "format": "rfc2822"}}),
+                Ok(json!("2015-09-04T20:54:41Z")),
+            ),
+            (
+                json!({"datetime": {"value": "$.ms", "format": "ms_json"}}),
+                Ok(json!("2019-11-14T18:10:38.314Z")),
+            ),
+            (
+                json!({"date": {"value": "$.ms", "format": "ms_json"}}),
+                Ok(json!("2019-11-14")),
+            ),
+            (
+                json!({"datetime": {"value": "$.bad", "format": "ms_json"}}),
+                Err("not a Microsoft JSON date"),
+            ),
+        ],
+    );
+}
+
+#[test]
+fn empty_strings_are_no_data_to_typed_conversions_only() {
+    check_eval(
+        json!({"blank": "  ", "empty": ""}),
+        &[
+            (json!({"integer": "$.empty"}), Ok(Value::Null)),
+            (json!({"boolean": "$.blank"}), Ok(Value::Null)),
+            (json!({"datetime": {"value": "$.empty"}}), Ok(Value::Null)),
+            (json!({"string": "$.empty"}), Ok(json!(""))),
+            (json!({"trim": "$.blank"}), Ok(json!(""))),
+        ],
+    );
+}
+
+#[test]
+fn an_explicit_null_lookup_default_maps_unknown_values_to_null() {
+    let record = json!({"code": 9});
+    check_eval(
+        record.clone(),
+        &[
+            (
+                json!({"lookup": {"value": "$.code", "table": {"1": "a"}, "default": null}}),
+                Ok(Value::Null),
+            ),
+            (
+                json!({"lookup": {"value": "$.code", "table": {"1": "a"}}}),
+                Err("not in the lookup table"),
+            ),
+        ],
+    );
+}
+
+#[test]
+fn records_without_their_key_are_refused() {
+    let mapper = compile(
+        "stocklevel",
+        json!({"fields": stock_fields(), "key": ["sku", "productId"], }),
+    );
+    // `productId` is optional in stocklevel, so the override needs it mapped ...
+    assert!(mapper.is_err());
+    let mut fields = stock_fields();
+    fields["productId"] = json!("$.product");
+    let mapper = compile(
+        "stocklevel",
+        json!({"fields": fields, "key": ["sku", "productId"]}),
+    )
+    .expect("compiles");
+    // ... and a record that lacks it cannot be identified.
+    let errors = mapper
+        .apply(&json!({"sku": "A", "warehouse": "w", "qty": 1}))
+        .expect_err("no product id");
+    assert_eq!(errors[0].field, "/productId");
+    assert!(
+        errors[0].message.contains("cannot be identified"),
+        "{}",
+        errors[0].message
+    );
+}
+
+#[test]
+fn enum_mismatches_list_the_allowed_values() {
+    let mut fields = json!({
+        "orderId": "$.id", "currency": {"const": "EUR"}, "totalAmount": {"decimal": "$.t"},
+        "createdAt": {"datetime": {"value": "$.c"}},
+        "status": {"lookup": {"value": "$.s", "table": {"1": "shipped"}}}
+    });
+    let issue = single_issue("order", json!({ "fields": fields.take() }));
+    assert_eq!(issue.code, "mapping-type-mismatch");
+    assert!(
+        issue
+            .hint
+            .as_deref()
+            .is_some_and(|hint| hint.contains("pending") && hint.contains("lookup")),
+        "{:?}",
+        issue.hint
     );
 }

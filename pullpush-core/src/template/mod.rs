@@ -138,6 +138,8 @@ impl TemplateSet {
         env.set_auto_escape_callback(|_| AutoEscape::None);
         env.set_fuel(Some(FUEL));
         env.add_function("now", now);
+        env.add_filter("path_segment", path_segment);
+        env.add_filter("format_datetime", format_datetime);
         TemplateSet { env }
     }
 
@@ -293,6 +295,38 @@ fn now(state: &State) -> Result<TemplateValue, minijinja::Error> {
             "now() is not available here",
         )
     })
+}
+
+/// `path_segment`: percent-encodes everything but RFC 3986 unreserved characters, so a value
+/// such as `group/project` stays one path segment (`urlencode` keeps `/`).
+fn path_segment(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// `format_datetime(format)`: reformats an RFC 3339 instant (a cursor, `now()`) for an API that
+/// wants another form: a strftime format in UTC, `rfc2822`, or `unix` (seconds).
+fn format_datetime(value: &str, format: &str) -> Result<String, minijinja::Error> {
+    let invalid =
+        |message: String| minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, message);
+    let instant: jiff::Timestamp = value.parse().map_err(|_| {
+        invalid(format!(
+            "format_datetime needs an RFC 3339 date-time, got \"{value}\""
+        ))
+    })?;
+    let utc = instant.to_zoned_datetime(jiff::tz::TimeZone::UTC);
+    match format {
+        "unix" => Ok(instant.as_second().to_string()),
+        "rfc2822" => jiff::fmt::rfc2822::to_string(&utc).map_err(|err| invalid(err.to_string())),
+        format => jiff::fmt::strtime::format(format, &utc).map_err(|err| invalid(err.to_string())),
+    }
 }
 
 fn syntax_message(error: &minijinja::Error) -> String {

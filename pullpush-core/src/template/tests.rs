@@ -403,3 +403,33 @@ fn subscript_and_whole_config_reads_are_refused() {
         assert_eq!(set.config_references("/t"), BTreeSet::new());
     }
 }
+
+#[test]
+fn path_segment_and_format_datetime_filters() {
+    let context = json!({"config": {"account_id": "group/project x"}, "state": {"cursor": "2024-05-01T12:30:00Z"}});
+    let cases = [
+        (
+            "/projects/{{ config.account_id | path_segment }}",
+            "/projects/group%2Fproject%20x",
+        ),
+        (
+            "{{ state.cursor | format_datetime('%Y-%m-%d') }}",
+            "2024-05-01",
+        ),
+        ("{{ state.cursor | format_datetime('unix') }}", "1714566600"),
+        (
+            "{{ state.cursor | format_datetime('rfc2822') }}",
+            "Wed, 1 May 2024 12:30:00 +0000",
+        ),
+        ("{{ now() | format_datetime('%H:%M') }}", "12:00"),
+    ];
+    for (source, expected) in cases {
+        assert_eq!(
+            render(source, context.clone()).as_deref(),
+            Ok(expected),
+            "{source}"
+        );
+    }
+    let error = render("{{ config.account_id | format_datetime('%Y') }}", context).unwrap_err();
+    assert!(error.message.contains("RFC 3339"), "{error}");
+}
