@@ -61,6 +61,7 @@
 
 mod canonical;
 mod connector;
+mod credentials;
 mod definition;
 mod diagnostic;
 mod map;
@@ -75,6 +76,7 @@ pub use canonical::{
     FieldKind, Fields, Operation, RecordError,
 };
 pub use connector::{CompiledStream, Connector};
+pub use credentials::is_credential_name;
 pub use definition::*;
 pub use diagnostic::{Diagnostic, Location, Severity};
 pub use map::{Compiled, MapError, MappedRecord, Mapper, RecordPath};

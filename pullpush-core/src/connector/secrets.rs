@@ -4,32 +4,9 @@
 use indexmap::IndexMap;
 
 use super::BuildContext;
+use crate::credentials::is_credential_name;
 use crate::diagnostic::Diagnostic;
 use crate::pointer;
-
-/// Header names whose values are credentials, compared case-insensitively.
-const SECRET_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie"];
-
-/// Fragments that mark a header, query parameter or config name as a credential wherever they
-/// appear in it (`X-Auth-Token`, `client_secret`, `db_password`).
-const SECRET_FRAGMENTS: &[&str] = &[
-    "token",
-    "secret",
-    "password",
-    "passwd",
-    "apikey",
-    "api_key",
-    "credential",
-    "signature",
-];
-
-/// Names that are credentials as a whole, but whose words are ordinary inside other names
-/// (`key` is a credential, `sort_key` is not).
-const SECRET_NAMES: &[&str] = &["key", "sig", "auth", "session", "session_id", "sessionid"];
-
-/// Suffixes of key names that are credentials (`private_key`, `access_key`), unlike
-/// `sort_key` or `project_key`.
-const SECRET_KEY_SUFFIXES: &[&str] = &["private_key", "secret_key", "access_key", "signing_key"];
 
 pub(super) fn check(cx: &mut BuildContext) {
     let definition = cx.definition;
@@ -56,7 +33,7 @@ pub(super) fn check(cx: &mut BuildContext) {
         }
     }
     for (name, property) in &definition.config_spec.properties {
-        if !property.secret && looks_secret(name) {
+        if !property.secret && is_credential_name(name) {
             cx.push(
                 Diagnostic::warning(
                     "secret-not-marked",
@@ -71,24 +48,11 @@ pub(super) fn check(cx: &mut BuildContext) {
     }
 }
 
-fn looks_secret(name: &str) -> bool {
-    let normalized = name.to_ascii_lowercase().replace('-', "_");
-    SECRET_FRAGMENTS
-        .iter()
-        .any(|fragment| normalized.contains(fragment))
-        || SECRET_NAMES.contains(&normalized.as_str())
-        || SECRET_KEY_SUFFIXES
-            .iter()
-            .any(|suffix| normalized.ends_with(suffix))
-}
-
 /// Credential-like headers and query parameters must not be literals, and the config values they
 /// read must be secret. Reading pagination or state variables is fine (`page_token`).
 fn check_map(cx: &mut BuildContext, at: &str, map: &IndexMap<String, String>, headers: bool) {
     for name in map.keys() {
-        let lowered = name.to_ascii_lowercase();
-        let sensitive =
-            looks_secret(&lowered) || (headers && SECRET_HEADERS.contains(&lowered.as_str()));
+        let sensitive = is_credential_name(name);
         let template = pointer::push(at, name);
         // A literal (even one wrapped in `{{ '...' }}`) or a config read must be a secret read;
         // pagination and state reads are fine (`page_token`).

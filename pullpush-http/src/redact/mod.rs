@@ -11,37 +11,15 @@ mod tests;
 /// The text that replaces a redacted value.
 pub const REDACTED: &str = "[REDACTED]";
 
-/// Header names whose values are always credentials.
-const SECRET_HEADERS: &[&str] = &[
-    "authorization",
-    "proxy-authorization",
-    "cookie",
-    "set-cookie",
-];
-
-/// Fragments of header or query parameter names that mark credentials.
-const SECRET_FRAGMENTS: &[&str] = &[
-    "token",
-    "secret",
-    "password",
-    "passwd",
-    "apikey",
-    "api_key",
-    "api-key",
-    "key",
-    "signature",
-    "credential",
-    "session",
-    "auth",
-];
-
-/// Whether a header or query parameter of this name carries a credential.
+/// Whether a header or query parameter of this name may carry a credential. Redaction errs on
+/// the side of hiding: beyond the validation heuristic, any name mentioning a key, auth or a
+/// session is hidden too (`X-Shop-Key`, `X-Auth-User`).
 fn is_secret_name(name: &str) -> bool {
     let lowered = name.to_ascii_lowercase();
-    SECRET_HEADERS.contains(&lowered.as_str())
-        || SECRET_FRAGMENTS
+    pullpush_core::is_credential_name(name)
+        || ["key", "auth", "session"]
             .iter()
-            .any(|fragment| lowered.contains(fragment))
+            .any(|word| lowered.contains(word))
 }
 
 /// Headers with credential values replaced by [`REDACTED`].
