@@ -59,7 +59,9 @@
 //! ```
 #![deny(missing_docs)]
 
+mod auth;
 mod canonical;
+mod config;
 mod connector;
 mod credentials;
 mod definition;
@@ -71,10 +73,12 @@ mod suggest;
 mod template;
 mod transport;
 
+pub use auth::{Credentials, OAuth2Credentials, OAuth2Grant};
 pub use canonical::{
     CanonicalError, CanonicalEvent, CanonicalRegistry, CanonicalType, EventSource, Field,
     FieldKind, Fields, Operation, RecordError,
 };
+pub use config::{ConfigError, ResolvedConfig};
 pub use connector::{CompiledStream, Connector};
 pub use credentials::is_credential_name;
 pub use definition::*;
@@ -84,4 +88,6 @@ pub use pointer::{escape as escape_pointer, push as push_pointer, tokens as poin
 pub use store::{Clock, FixedClock, MemoryStateStore, StateStore, StoreError, StreamKey};
 pub use suggest::closest as did_you_mean;
 pub use template::{RenderError, TemplateSet, Variable, is_template};
-pub use transport::{HttpRequest, HttpResponse, ScriptedTransport, Transport, TransportError};
+pub use transport::{
+    HttpRequest, HttpResponse, RequestKind, ScriptedTransport, Transport, TransportError,
+};

@@ -14,6 +14,8 @@ use crate::definition::HttpMethod;
 /// An HTTP request as the engine builds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpRequest {
+    /// Why the request is sent; read-only mode lets only reads and token fetches through.
+    pub kind: RequestKind,
     /// The method.
     pub method: HttpMethod,
     /// The absolute URL, query included.
@@ -22,6 +24,41 @@ pub struct HttpRequest {
     pub headers: Vec<(String, String)>,
     /// The body, if any.
     pub body: Option<Vec<u8>>,
+}
+
+/// Why a request is sent.
+///
+/// Validation guarantees that a read uses GET/HEAD or a method the definition declares safe
+/// (a POST search), so read-only mode can decide by kind alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RequestKind {
+    /// Reads records; has no side effects.
+    Read,
+    /// Writes records to a destination.
+    Write,
+    /// Fetches or refreshes an auth token.
+    Token,
+}
+
+impl HttpRequest {
+    /// A GET that reads, with no headers or body.
+    pub fn get(url: impl Into<String>) -> Self {
+        HttpRequest {
+            kind: RequestKind::Read,
+            method: HttpMethod::Get,
+            url: url.into(),
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// The first header of this name, compared case-insensitively.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
 }
 
 /// An HTTP response as the engine consumes it.
@@ -136,12 +173,7 @@ mod tests {
     #[test]
     fn answers_in_order_records_requests_and_fails_when_exhausted() {
         let transport = ScriptedTransport::new([ScriptedTransport::json(&serde_json::json!([1]))]);
-        let request = HttpRequest {
-            method: HttpMethod::Get,
-            url: "https://api.example.com/items".into(),
-            headers: vec![],
-            body: None,
-        };
+        let request = HttpRequest::get("https://api.example.com/items");
         let first = futures::executor::block_on(transport.send(request.clone())).unwrap();
         assert_eq!(first.status, 200);
         assert_eq!(first.header("Content-Type"), Some("application/json"));

@@ -15,17 +15,12 @@
 //! The reqwest transport, auth, rate limit and retry layers come with the read engine.
 //!
 //! ```
-//! use pullpush_core::{HttpMethod, HttpRequest, ScriptedTransport, Transport, TransportError};
+//! use pullpush_core::{HttpRequest, ScriptedTransport, Transport, TransportError};
 //! use pullpush_http::{Egress, EgressPolicy};
 //!
 //! let policy = EgressPolicy::for_hosts(["api.acme.example"]);
 //! let transport = Egress::new(policy, ScriptedTransport::new([ScriptedTransport::json(&serde_json::json!([]))]));
-//! let metadata = HttpRequest {
-//!     method: HttpMethod::Get,
-//!     url: "http://169.254.169.254/latest/meta-data".into(),
-//!     headers: vec![],
-//!     body: None,
-//! };
+//! let metadata = HttpRequest::get("http://169.254.169.254/latest/meta-data");
 //! let refused = futures::executor::block_on(transport.send(metadata));
 //! assert!(matches!(refused, Err(TransportError::Refused { .. })));
 //! ```

@@ -1,16 +1,11 @@
 use futures::executor::block_on;
-use pullpush_core::{HttpMethod, HttpRequest, ScriptedTransport, Transport, TransportError};
+use pullpush_core::{HttpRequest, ScriptedTransport, Transport, TransportError};
 use serde_json::json;
 
 use super::*;
 
 fn get(url: &str) -> HttpRequest {
-    HttpRequest {
-        method: HttpMethod::Get,
-        url: url.into(),
-        headers: vec![],
-        body: None,
-    }
+    HttpRequest::get(url)
 }
 
 #[test]
