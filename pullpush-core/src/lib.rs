@@ -68,6 +68,7 @@ mod definition;
 mod diagnostic;
 mod map;
 mod pointer;
+mod read;
 mod store;
 mod suggest;
 mod template;
@@ -85,6 +86,10 @@ pub use definition::*;
 pub use diagnostic::{Diagnostic, Location, Severity};
 pub use map::{Compiled, MapError, MappedRecord, Mapper, RecordPath};
 pub use pointer::{escape as escape_pointer, push as push_pointer, tokens as pointer_tokens};
+pub use read::{
+    PageInfo, ReadError, ReadErrorKind, ReadEvent, ReadInput, ReadOptions, RejectedRecord,
+    StopReason, StreamEnd, read_all, read_stream,
+};
 pub use store::{Clock, FixedClock, MemoryStateStore, StateStore, StoreError, StreamKey};
 pub use suggest::closest as did_you_mean;
 pub use template::{RenderError, TemplateSet, Variable, is_template};

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 /// The only crates core may depend on, each pure (no sockets, files, env or clock of its own).
 const ALLOWED_DEPENDENCIES: &[&str] = &[
     "async-trait",
+    "csv",
     "futures",
     "indexmap",
     "jiff",

@@ -254,32 +254,92 @@ impl TemplateSet {
         context: &Value,
         now: jiff::Timestamp,
     ) -> Result<String, RenderError> {
-        let error = |message: String| RenderError {
-            name: name.to_owned(),
-            message,
-        };
         let template = self
             .env
             .get_template(name)
-            .map_err(|_| error("no such template".into()))?;
-        let mut variables: std::collections::BTreeMap<String, TemplateValue> = match context {
-            Value::Object(object) => object
-                .iter()
-                .map(|(key, value)| {
-                    (
-                        key.clone(),
-                        TemplateValue::from(minijinja::value::Serde(value)),
-                    )
-                })
-                .collect(),
-            Value::Null => Default::default(),
-            _ => return Err(error("the template context must be an object".into())),
-        };
-        variables.insert(NOW_KEY.to_owned(), TemplateValue::from(now.to_string()));
+            .map_err(|_| render_error(name, "no such template".into()))?;
         template
-            .render(TemplateValue::from(variables))
-            .map_err(|err| error(render_message(&err)))
+            .render(root_context(name, context, now)?)
+            .map_err(|err| render_error(name, render_message(&err)))
     }
+
+    /// Renders a template to a JSON value: a string that is exactly one `{{ expression }}` keeps
+    /// the expression's type (a number stays a number, null stays null), anything else renders
+    /// to a string. Request bodies use this, so `"limit": "{{ page.size }}"` sends `100`, not
+    /// `"100"`. Undefined values are errors here too.
+    pub fn render_value(
+        &self,
+        name: &str,
+        context: &Value,
+        now: jiff::Timestamp,
+    ) -> Result<Value, RenderError> {
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|_| render_error(name, "no such template".into()))?;
+        let Some(expression) = single_expression(template.source()) else {
+            return self.render(name, context, now).map(Value::String);
+        };
+        let compiled = self
+            .env
+            .compile_expression(expression)
+            .map_err(|err| render_error(name, render_message(&err)))?;
+        let value = compiled
+            .eval(root_context(name, context, now)?)
+            .map_err(|err| render_error(name, render_message(&err)))?;
+        if value.is_undefined() {
+            return Err(render_error(
+                name,
+                format!(
+                    "`{}` is not defined: a value the template reads is not defined",
+                    expression.trim()
+                ),
+            ));
+        }
+        serde_json::to_value(&value).map_err(|err| render_error(name, err.to_string()))
+    }
+}
+
+/// The inner expression of a template that is exactly `{{ expression }}`.
+fn single_expression(source: &str) -> Option<&str> {
+    let inner = source.trim().strip_prefix("{{")?.strip_suffix("}}")?;
+    let single = !inner.contains("{{") && !inner.contains("}}") && !inner.contains("{%");
+    single.then_some(inner)
+}
+
+fn render_error(name: &str, message: String) -> RenderError {
+    RenderError {
+        name: name.to_owned(),
+        message,
+    }
+}
+
+/// The render context: the caller's variables plus the injected clock for `now()`.
+fn root_context(
+    name: &str,
+    context: &Value,
+    now: jiff::Timestamp,
+) -> Result<TemplateValue, RenderError> {
+    let mut variables: std::collections::BTreeMap<String, TemplateValue> = match context {
+        Value::Object(object) => object
+            .iter()
+            .map(|(key, value)| {
+                (
+                    key.clone(),
+                    TemplateValue::from(minijinja::value::Serde(value)),
+                )
+            })
+            .collect(),
+        Value::Null => Default::default(),
+        _ => {
+            return Err(render_error(
+                name,
+                "the template context must be an object".into(),
+            ));
+        }
+    };
+    variables.insert(NOW_KEY.to_owned(), TemplateValue::from(now.to_string()));
+    Ok(TemplateValue::from(variables))
 }
 
 /// Whether a string contains template syntax at all; plain strings are used as they are.
