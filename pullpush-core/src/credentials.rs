@@ -30,6 +30,13 @@ const CREDENTIAL_KEY_SUFFIXES: &[&str] =
 /// `Authorization`, `X-API-Key`, `client_secret`, `access_token`, `key`; not `sort_key`.
 pub fn is_credential_name(name: &str) -> bool {
     let normalized = name.to_ascii_lowercase().replace('-', "_");
+    // An address is not a secret, even when it names one (`token_url`, `auth_endpoint`).
+    if ["url", "uri", "endpoint"]
+        .iter()
+        .any(|suffix| normalized.ends_with(suffix))
+    {
+        return false;
+    }
     CREDENTIAL_HEADERS.contains(&name.to_ascii_lowercase().as_str())
         || CREDENTIAL_FRAGMENTS
             .iter()

@@ -66,6 +66,7 @@ mod connector;
 mod credentials;
 mod definition;
 mod diagnostic;
+mod infer;
 mod map;
 mod pointer;
 mod read;
@@ -84,6 +85,7 @@ pub use connector::{CompiledStream, Connector};
 pub use credentials::is_credential_name;
 pub use definition::*;
 pub use diagnostic::{Diagnostic, Location, Severity};
+pub use infer::SchemaInference;
 pub use map::{Compiled, MapError, MappedRecord, Mapper, RecordPath};
 pub use pointer::{escape as escape_pointer, push as push_pointer, tokens as pointer_tokens};
 pub use read::{

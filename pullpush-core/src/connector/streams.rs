@@ -206,7 +206,7 @@ fn check_pagination(cx: &mut BuildContext, stream: &StreamConfig, at: &str) {
     if let PaginationConfig::Cursor { param: None, .. } = pagination {
         let reads_page = read_templates(stream, at)
             .iter()
-            .any(|name| cx.templates.reads(name, Variable::Page));
+            .any(|name| cx.templates.reads_path(name, "page.token"));
         if !reads_page {
             cx.push(
                 Diagnostic::error(
@@ -303,23 +303,43 @@ fn check_incremental(
                 );
             }
             Some(field) => {
+                // Strings compare byte-wise: right for ids and codes, wrong for date-times
+                // with fractional seconds, meaningless for objects and arrays.
                 let fits = matches!(
                     (&field.kind, incremental.cursor_type),
                     (FieldKind::DateTime, IncrementalCursorType::Datetime)
                         | (FieldKind::Integer { .. }, IncrementalCursorType::Integer)
-                        | (_, IncrementalCursorType::String)
+                        | (
+                            FieldKind::String
+                                | FieldKind::Enum(_)
+                                | FieldKind::Email
+                                | FieldKind::Currency
+                                | FieldKind::Date,
+                            IncrementalCursorType::String
+                        )
                 );
                 if !fits {
                     cx.push(
                         Diagnostic::error(
                             "incremental-cursor-type",
-                            field_at,
+                            field_at.clone(),
                             format!(
-                                "`{cursor_field}` is {}, but `cursor_type` asks for {expected}",
-                                field.kind.describe()
+                                "`{cursor_field}` holds values of type {}, which a `{}` cursor cannot order",
+                                field.kind.describe(),
+                                cursor_type_name(incremental.cursor_type)
                             ),
                         )
-                        .with_hint("set `cursor_type` to match the field"),
+                        .with_hint(format!("set `cursor_type` to {expected} cursor, or pick another field")),
+                    );
+                }
+                if !stream.mapping.fields.contains_key(cursor_field) {
+                    cx.push(
+                        Diagnostic::error(
+                            "unmapped-cursor-field",
+                            field_at,
+                            format!("`{cursor_field}` is not mapped, so the cursor would never move"),
+                        )
+                        .with_hint(format!("map `{cursor_field}` in `mapping.fields`, or read a native field with `$.`")),
                     );
                 }
             }
@@ -396,4 +416,13 @@ fn read_templates(stream: &StreamConfig, at: &str) -> Vec<String> {
         );
     }
     names
+}
+
+/// The name of a cursor type as written in definitions.
+fn cursor_type_name(cursor_type: IncrementalCursorType) -> &'static str {
+    match cursor_type {
+        IncrementalCursorType::Datetime => "datetime",
+        IncrementalCursorType::Integer => "integer",
+        IncrementalCursorType::String => "string",
+    }
 }

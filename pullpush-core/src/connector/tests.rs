@@ -1471,3 +1471,25 @@ fn incremental_cursor_may_name_a_canonical_field() {
         Severity::Error,
     );
 }
+
+#[test]
+fn a_canonical_cursor_field_must_be_mapped_and_orderable() {
+    let unmapped = json!({"cursor_field": "updatedAt", "param": "since"});
+    assert_single(
+        with(base(), &[("/streams/0/incremental", unmapped)]),
+        "unmapped-cursor-field",
+        "/streams/0/incremental/cursor_field",
+        Severity::Error,
+    );
+    let mut definition = base();
+    definition["streams"][0]["mapping"]["fields"]["updatedAt"] =
+        json!({"datetime": {"value": "$.changed"}});
+    let as_string = json!({"cursor_field": "updatedAt", "cursor_type": "string", "param": "since"});
+    let d = assert_single(
+        with(definition, &[("/streams/0/incremental", as_string)]),
+        "incremental-cursor-type",
+        "/streams/0/incremental/cursor_field",
+        Severity::Error,
+    );
+    assert!(d.message.contains("a `string` cursor cannot order"), "{d}");
+}

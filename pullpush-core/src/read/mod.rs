@@ -50,6 +50,9 @@ pub struct ReadOptions {
     pub max_records: Option<u64>,
     /// The connection name recorded in every event's source.
     pub connection: Option<String>,
+    /// Emit every native record as [`ReadEvent::Raw`] before it is mapped (test runs infer the
+    /// API's record schema from them).
+    pub raw_records: bool,
 }
 
 /// What a read needs besides the connector and the transport.
@@ -67,6 +70,8 @@ pub struct ReadInput<'a> {
 pub enum ReadEvent {
     /// A page was fetched and decoded.
     Page(PageInfo),
+    /// A native record as the API returned it (only with [`ReadOptions::raw_records`]).
+    Raw(RawRecord),
     /// A valid canonical event, ready to deliver.
     Record(Box<CanonicalEvent>),
     /// A record that could not be mapped or is not a valid canonical record; never delivered.
@@ -90,6 +95,19 @@ pub struct PageInfo {
     pub status: u16,
     /// How many records the page held.
     pub records: usize,
+}
+
+/// A native record, before mapping.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RawRecord {
+    /// The stream.
+    pub stream: String,
+    /// The page it came from, from 1.
+    pub page: u64,
+    /// Its position on the page, from 0.
+    pub index: usize,
+    /// The record.
+    pub record: Value,
 }
 
 /// A record that was not delivered, with every reason.
@@ -745,6 +763,14 @@ fn page_events<T: ?Sized>(
     let observed_at = context.input.clock.now();
     let (mut valid, mut rejected) = (0, 0);
     for (index, record) in records.into_iter().take(page.room).enumerate() {
+        if context.input.options.raw_records {
+            events.push(Ok(ReadEvent::Raw(RawRecord {
+                stream: context.definition.name.clone(),
+                page: number,
+                index,
+                record: record.clone(),
+            })));
+        }
         match map_record(context, record, observed_at) {
             Ok(event) => {
                 valid += 1;

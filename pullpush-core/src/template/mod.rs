@@ -241,6 +241,14 @@ impl TemplateSet {
         })
     }
 
+    /// Whether a template reads a dotted path such as `page.token` (an attribute access minijinja
+    /// can see statically).
+    pub fn reads_path(&self, name: &str, path: &str) -> bool {
+        self.env
+            .get_template(name)
+            .is_ok_and(|template| template.undeclared_variables(true).contains(path))
+    }
+
     /// Whether a template of this name was compiled.
     pub fn contains(&self, name: &str) -> bool {
         self.env.get_template(name).is_ok()
