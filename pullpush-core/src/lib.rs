@@ -73,6 +73,7 @@ mod read;
 mod store;
 mod suggest;
 mod template;
+mod test_run;
 mod transport;
 
 pub use auth::{Credentials, OAuth2Credentials, OAuth2Grant};
@@ -95,6 +96,9 @@ pub use read::{
 pub use store::{Clock, FixedClock, MemoryStateStore, StateStore, StoreError, StreamKey};
 pub use suggest::closest as did_you_mean;
 pub use template::{RenderError, TemplateSet, Variable, is_template};
+pub use test_run::{
+    Check, ExchangeSummary, StreamReport, TestReport, TestRun, TestedDefinition, definition_digest,
+};
 pub use transport::{
     HttpRequest, HttpResponse, RequestKind, ScriptedTransport, Transport, TransportError,
 };
