@@ -233,3 +233,89 @@ mod tests {
         assert!(!messages.concat().contains("s3cret"));
     }
 }
+
+/// The prefix of environment variables that supply config values: `PULLPUSH_CONFIG_API_TOKEN`
+/// sets `api_token`.
+pub const CONFIG_ENV_PREFIX: &str = "PULLPUSH_CONFIG_";
+
+impl ConfigSpec {
+    /// Config values from environment variables (passed in: core reads no environment).
+    /// `PULLPUSH_CONFIG_<NAME>` sets the property whose name, upper-cased, is `<NAME>`; values are
+    /// converted to the property's type (`true`, `42`, `1.5`), and a value that does not convert
+    /// is kept as a string so [`ConfigSpec::resolve`] reports it.
+    pub fn values_from_env(
+        &self,
+        vars: impl IntoIterator<Item = (String, String)>,
+    ) -> Map<String, Value> {
+        let mut values = Map::new();
+        for (key, raw) in vars {
+            let Some(suffix) = key.strip_prefix(CONFIG_ENV_PREFIX) else {
+                continue;
+            };
+            let Some((name, property)) = self
+                .properties
+                .iter()
+                .find(|(name, _)| name.to_ascii_uppercase() == suffix)
+            else {
+                continue;
+            };
+            let value = match property.value_type {
+                crate::definition::ConfigValueType::String => None,
+                crate::definition::ConfigValueType::Integer => {
+                    raw.trim().parse::<i64>().ok().map(Value::from)
+                }
+                crate::definition::ConfigValueType::Number => raw
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(serde_json::Number::from_f64)
+                    .map(Value::Number),
+                crate::definition::ConfigValueType::Boolean => {
+                    match raw.trim().to_ascii_lowercase().as_str() {
+                        "true" | "1" | "yes" => Some(Value::Bool(true)),
+                        "false" | "0" | "no" => Some(Value::Bool(false)),
+                        _ => None,
+                    }
+                }
+            };
+            values.insert(name.clone(), value.unwrap_or(Value::String(raw)));
+        }
+        values
+    }
+}
+
+#[cfg(test)]
+mod env_tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn environment_values_are_typed_by_the_spec() {
+        let spec: ConfigSpec = serde_json::from_value(json!({"properties": {
+            "api_token": {"type": "string", "secret": true},
+            "page_size": {"type": "integer"},
+            "sandbox": {"type": "boolean"}
+        }}))
+        .expect("a spec");
+        let vars = [
+            ("PULLPUSH_CONFIG_API_TOKEN", "s3cret"),
+            ("PULLPUSH_CONFIG_PAGE_SIZE", "50"),
+            ("PULLPUSH_CONFIG_SANDBOX", "yes"),
+            ("PULLPUSH_CONFIG_UNKNOWN", "x"),
+            ("HOME", "/root"),
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()));
+        let values = spec.values_from_env(vars);
+        assert_eq!(
+            Value::Object(values),
+            json!({"api_token": "s3cret", "page_size": 50, "sandbox": true})
+        );
+        let wrong =
+            spec.values_from_env([("PULLPUSH_CONFIG_PAGE_SIZE".to_owned(), "many".to_owned())]);
+        assert_eq!(
+            wrong["page_size"], "many",
+            "kept as text for resolve to report"
+        );
+    }
+}

@@ -79,9 +79,9 @@ mod transport;
 pub use auth::{Credentials, OAuth2Credentials, OAuth2Grant};
 pub use canonical::{
     CanonicalError, CanonicalEvent, CanonicalRegistry, CanonicalType, EventSource, Field,
-    FieldKind, Fields, Operation, RecordError,
+    FieldKind, Fields, Operation, RecordError, singer_record, singer_schema, singer_state,
 };
-pub use config::{ConfigError, ResolvedConfig};
+pub use config::{CONFIG_ENV_PREFIX, ConfigError, ResolvedConfig};
 pub use connector::{CompiledStream, Connector};
 pub use credentials::is_credential_name;
 pub use definition::*;

@@ -11,6 +11,7 @@ mod builtin;
 mod event;
 mod registry;
 mod schema;
+mod singer;
 pub(crate) mod validate;
 
 #[cfg(test)]
@@ -19,6 +20,7 @@ mod tests;
 pub use event::{CanonicalEvent, EventSource, Operation};
 pub use registry::CanonicalRegistry;
 pub use schema::{Field, FieldKind, Fields};
+pub use singer::{singer_record, singer_schema, singer_state};
 pub use validate::RecordError;
 
 use serde_json::{Value, json};
