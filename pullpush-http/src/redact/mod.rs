@@ -14,7 +14,7 @@ pub const REDACTED: &str = "[REDACTED]";
 /// Whether a header or query parameter of this name may carry a credential. Redaction errs on
 /// the side of hiding: beyond the validation heuristic, any name mentioning a key, auth or a
 /// session is hidden too (`X-Shop-Key`, `X-Auth-User`).
-fn is_secret_name(name: &str) -> bool {
+pub(crate) fn is_secret_name(name: &str) -> bool {
     let lowered = name.to_ascii_lowercase();
     pullpush_core::is_credential_name(name)
         || ["key", "auth", "session"]
