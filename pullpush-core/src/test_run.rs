@@ -8,14 +8,16 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::canonical::CanonicalEvent;
 use crate::connector::Connector;
 use crate::infer::SchemaInference;
-use crate::read::{PageInfo, ReadError, ReadErrorKind, ReadEvent, RejectedRecord, StopReason};
+use crate::read::{
+    PageInfo, ReadError, ReadErrorKind, ReadEvent, RejectedRecord, RejectionCause, StopReason,
+};
 
 /// How many items of each kind a report keeps, so a report stays readable (and an MCP answer
 /// small) whatever the API returns.
@@ -34,7 +36,7 @@ pub fn definition_digest(text: &str) -> String {
 }
 
 /// One HTTP exchange as a report shows it (redacted by the transport that recorded it).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExchangeSummary {
     /// `read`, `write` or `token`.
     pub kind: String,
@@ -55,7 +57,7 @@ pub struct ExchangeSummary {
 }
 
 /// The verdict on a definition.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TestReport {
     /// Which definition was tested.
     pub definition: TestedDefinition,
@@ -70,7 +72,7 @@ pub struct TestReport {
 }
 
 /// The identity of the tested definition.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TestedDefinition {
     /// Connector id.
     pub id: String,
@@ -81,7 +83,7 @@ pub struct TestedDefinition {
 }
 
 /// The verdict on one stream.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StreamReport {
     /// The stream.
     pub name: String,
@@ -124,10 +126,10 @@ pub struct StreamReport {
 }
 
 /// One check of a stream.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Check {
     /// `request`, `records`, `mapping` or `pagination`.
-    pub name: &'static str,
+    pub name: String,
     /// Whether it passed.
     pub passed: bool,
     /// What was found.
@@ -150,6 +152,7 @@ struct StreamProgress {
     records_seen: u64,
     valid: u64,
     rejected: u64,
+    missing_data: u64,
     samples: Vec<CanonicalEvent>,
     rejected_records: Vec<RejectedRecord>,
     stopped: Option<StopReason>,
@@ -179,6 +182,7 @@ impl TestRun {
                         records_seen: 0,
                         valid: 0,
                         rejected: 0,
+                        missing_data: 0,
                         samples: Vec::new(),
                         rejected_records: Vec::new(),
                         stopped: None,
@@ -240,6 +244,9 @@ impl TestRun {
             }
             Ok(ReadEvent::Rejected(rejected)) => {
                 progress.rejected += 1;
+                if rejected.cause == RejectionCause::MissingData {
+                    progress.missing_data += 1;
+                }
                 if progress.rejected_records.len() < MAX_REJECTED_SHOWN {
                     progress.rejected_records.push(rejected.clone());
                 }
@@ -279,8 +286,8 @@ impl TestRun {
 fn stream_report(name: String, progress: StreamProgress, timed_out: bool) -> StreamReport {
     let mut checks = Vec::new();
     let mut warnings = Vec::new();
-    let check = |name, passed, message: String| Check {
-        name,
+    let check = |name: &str, passed, message: String| Check {
+        name: name.to_owned(),
         passed,
         message,
     };
@@ -333,24 +340,36 @@ fn stream_report(name: String, progress: StreamProgress, timed_out: bool) -> Str
         )
     });
 
+    // Records that only lack required data are the source's gaps, not the definition's
+    // fault: a few are a warning. Failed conversions, wrong values, or gaps in more than a tenth
+    // of the records fail the check (a wrong path leaves every record without its field).
+    let mapped = progress.valid + progress.rejected;
+    let gaps_only = progress.rejected == progress.missing_data;
+    let few = progress.missing_data * 10 <= mapped;
     checks.push(if progress.rejected == 0 {
         check(
             "mapping",
             true,
+            format!("{} record(s) mapped to valid canonical events", progress.valid),
+        )
+    } else if gaps_only && few {
+        warnings.push(format!(
+            "{} of {mapped} record(s) lack a required value and are skipped (never delivered with a default); see rejected_records",
+            progress.missing_data
+        ));
+        check(
+            "mapping",
+            true,
             format!(
-                "{} record(s) mapped to valid canonical events",
-                progress.valid
+                "{} record(s) mapped to valid canonical events; {} skipped for missing data",
+                progress.valid, progress.missing_data
             ),
         )
     } else {
         check(
             "mapping",
             false,
-            format!(
-                "{} of {} record(s) rejected; see rejected_records",
-                progress.rejected,
-                progress.valid + progress.rejected
-            ),
+            format!("{} of {mapped} record(s) rejected; see rejected_records", progress.rejected),
         )
     });
 
@@ -590,5 +609,25 @@ mod tests {
         );
         assert_eq!(duplicated.streams[0].duplicate_keys, 1);
         assert!(duplicated.streams[0].warnings[0].contains("repeat a key"));
+    }
+
+    #[test]
+    fn a_few_records_with_missing_data_are_a_warning_a_conversion_failure_is_not() {
+        let mut items: Vec<serde_json::Value> = (0..20)
+            .map(|n| json!({"sku": format!("S{n}"), "loc": 1, "qty": n}))
+            .collect();
+        items.push(json!({"sku": "GAP", "loc": 1, "qty": null}));
+        let passing = report(vec![body(json!({ "items": items.clone() }))], None);
+        assert!(passing.passed, "{:#?}", passing.streams[0].checks);
+        assert_eq!(passing.streams[0].rejected, 1);
+        assert_eq!(
+            passing.streams[0].rejected_records[0].cause,
+            RejectionCause::MissingData
+        );
+        assert!(passing.streams[0].warnings[0].contains("lack a required value"));
+
+        items.push(json!({"sku": "BAD", "loc": 1, "qty": "n/a"}));
+        let failing = report(vec![body(json!({ "items": items }))], None);
+        assert!(!check(&failing, "mapping").passed);
     }
 }

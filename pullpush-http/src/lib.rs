@@ -63,6 +63,7 @@ mod redirect;
 mod reqwest_transport;
 mod retry;
 mod secrets;
+mod session;
 mod stack;
 
 pub use auth::{Auth, AuthHandle, RotationCallback, apply_static};
@@ -76,4 +77,5 @@ pub use redirect::{DEFAULT_MAX_REDIRECTS, FollowRedirects, RedirectPolicy};
 pub use reqwest_transport::{DEFAULT_MAX_BODY_BYTES, ReqwestOptions, ReqwestTransport};
 pub use retry::{ATTEMPTS_HEADER, DEFAULT_MAX_RETRY_AFTER, Decision, Retry, RetryPolicy};
 pub use secrets::{Scrub, Secrets};
+pub use session::{OpenError, Session, SessionOptions, SystemClock, TestLimits};
 pub use stack::{HttpStack, HttpStackBuilder, SharedTransport};

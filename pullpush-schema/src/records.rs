@@ -46,6 +46,7 @@ pub fn validate_records(ty: &CanonicalType, text: &str) -> Vec<RecordReport> {
                     Err(err) => vec![RecordError {
                         path: String::new(),
                         message: format!("not valid JSON: {err}"),
+                        missing: false,
                     }],
                 };
                 RecordReport {

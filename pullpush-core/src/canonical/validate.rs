@@ -4,7 +4,7 @@
 //! hot path, and its messages speak the canonical model's language ("quantity is null; null means
 //! no data and is never read as 0").
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::schema::{FieldKind, Fields};
@@ -12,12 +12,16 @@ use crate::pointer;
 use crate::suggest::closest;
 
 /// A problem with one value of a canonical record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordError {
     /// JSON pointer to the value inside the record, e.g. `/lineItems/0/quantity`.
     pub path: String,
     /// What is wrong, in lowercase.
     pub message: String,
+    /// Whether a required value is absent or null: a gap in the source's data rather than a
+    /// wrong value (a test run tells the two apart).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub missing: bool,
 }
 
 impl std::fmt::Display for RecordError {
@@ -44,6 +48,7 @@ fn check_object(fields: &Fields, value: &Value, errors: &mut Vec<RecordError>) {
         errors.push(RecordError {
             path: String::new(),
             message: format!("expected an object, found {}", json_type(value)),
+            missing: false,
         });
         return;
     };
@@ -53,12 +58,14 @@ fn check_object(fields: &Fields, value: &Value, errors: &mut Vec<RecordError>) {
             None if field.required => errors.push(RecordError {
                 path: String::new(),
                 message: format!("required field `{name}` is missing"),
+                missing: true,
             }),
             Some(Value::Null) if field.required => errors.push(RecordError {
                 path: String::new(),
                 message: format!(
                     "required field `{name}` is null; null means \"no data\" and is never read as a default such as 0"
                 ),
+                missing: true,
             }),
             None | Some(Value::Null) => {}
             Some(value) => check_value(&field.kind, value, errors),
@@ -73,6 +80,7 @@ fn check_object(fields: &Fields, value: &Value, errors: &mut Vec<RecordError>) {
             errors.push(RecordError {
                 path: pointer::push("", name),
                 message: format!("unknown field `{name}`{suggestion}"),
+                missing: false,
             });
         }
     }
@@ -90,6 +98,7 @@ fn check_value(kind: &FieldKind, value: &Value, errors: &mut Vec<RecordError>) {
         errors.push(RecordError {
             path: String::new(),
             message,
+            missing: false,
         })
     };
     match kind {
@@ -174,6 +183,7 @@ fn check_value(kind: &FieldKind, value: &Value, errors: &mut Vec<RecordError>) {
                         errors.push(RecordError {
                             path: String::new(),
                             message: "array element is null".into(),
+                            missing: false,
                         });
                     } else {
                         check_value(item, element, errors);

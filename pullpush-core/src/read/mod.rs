@@ -26,7 +26,7 @@ use std::sync::{Arc, Mutex};
 use std::task::Poll;
 
 use futures::stream::{self, BoxStream, StreamExt};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use crate::canonical::{CanonicalEvent, EventSource, Operation};
@@ -81,7 +81,7 @@ pub enum ReadEvent {
 }
 
 /// A fetched page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageInfo {
     /// The stream.
     pub stream: String,
@@ -111,7 +111,7 @@ pub struct RawRecord {
 }
 
 /// A record that was not delivered, with every reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RejectedRecord {
     /// The stream.
     pub stream: String,
@@ -124,6 +124,22 @@ pub struct RejectedRecord {
     pub source_id: Option<String>,
     /// Every problem, as `path: message` (paths point into the canonical record).
     pub errors: Vec<String>,
+    /// What kind of problem it is.
+    pub cause: RejectionCause,
+}
+
+/// Why a record was rejected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectionCause {
+    /// A mapping expression failed (a conversion, a lookup without default): usually the
+    /// definition's fault.
+    Mapping,
+    /// Only required values were absent or null: a gap in the source's data. The record is
+    /// skipped rather than delivered with a made-up default.
+    MissingData,
+    /// The canonical record has wrong values (a format, an enum): the mapping needs work.
+    Invalid,
 }
 
 /// The end of a stream.
@@ -776,7 +792,7 @@ fn page_events<T: ?Sized>(
                 valid += 1;
                 events.push(Ok(ReadEvent::Record(Box::new(event))));
             }
-            Err((source_id, errors)) => {
+            Err((source_id, errors, cause)) => {
                 rejected += 1;
                 events.push(Ok(ReadEvent::Rejected(RejectedRecord {
                     stream: context.definition.name.clone(),
@@ -784,6 +800,7 @@ fn page_events<T: ?Sized>(
                     index,
                     source_id,
                     errors,
+                    cause,
                 })));
             }
         }
@@ -795,16 +812,16 @@ fn page_events<T: ?Sized>(
 }
 
 /// Maps, validates and wraps one record, feeding the incremental cursor; on failure, the
-/// record's source id (when readable) and every problem.
+/// record's source id (when readable), every problem and its cause.
 fn map_record<T: ?Sized>(
     context: &StreamContext<'_, T>,
     record: &Value,
     observed_at: jiff::Timestamp,
-) -> Result<CanonicalEvent, (Option<String>, Vec<String>)> {
+) -> Result<CanonicalEvent, (Option<String>, Vec<String>, RejectionCause)> {
     let compiled = context.compiled;
     let mapped = compiled.mapper.apply(record).map_err(|errors| {
         let messages = errors.iter().map(ToString::to_string).collect();
-        (None, messages)
+        (None, messages, RejectionCause::Mapping)
     })?;
     let data = Value::Object(mapped.data);
     let problems = compiled.canonical.validate(&data);
@@ -812,9 +829,15 @@ fn map_record<T: ?Sized>(
         unreachable!("the mapper always builds an object")
     };
     if !problems.is_empty() {
+        let cause = if problems.iter().all(|problem| problem.missing) {
+            RejectionCause::MissingData
+        } else {
+            RejectionCause::Invalid
+        };
         return Err((
             mapped.source_id,
             problems.iter().map(ToString::to_string).collect(),
+            cause,
         ));
     }
     if let Some(cursor) = lock(&context.cursor).as_mut() {
