@@ -30,6 +30,20 @@ pub enum Command {
     ///
     /// Diagnostics quote the offending line; exit 1 if any file has errors.
     Validate(ValidateArgs),
+    /// Test a definition against its live API: read-only and bounded (pages, records, time).
+    ///
+    /// Reports per stream whether requests succeed, records come back, every record maps to a
+    /// valid canonical event and pagination ends; with samples, rejected records, duplicate keys
+    /// and the inferred schema of the raw records. Exit 0 only when every check passes.
+    Test(TestArgs),
+    /// Read streams and write canonical events to stdout as JSON lines (or Singer messages).
+    ///
+    /// Logs and rejected records go to stderr. With `--state FILE`, reads start from the stored
+    /// incremental state and the new state is written back after every event was written out.
+    Read(ReadArgs),
+    /// Start the embedded sample commerce API on 127.0.0.1 and walk the whole workflow against
+    /// it: validate, test, read. No credentials, no network.
+    Demo(DemoArgs),
     /// Print the JSON Schema (draft 2020-12) of connector definitions, for editors and tools.
     Schema,
     /// Inspect the canonical data model and check records against it.
@@ -50,6 +64,83 @@ pub struct ValidateArgs {
     /// Print a machine-readable JSON report on stdout instead of human diagnostics.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Where a connector's definition and config come from.
+#[derive(Debug, Args)]
+pub struct ConnectArgs {
+    /// The definition file (JSON).
+    #[arg(value_name = "DEF")]
+    pub definition: PathBuf,
+    /// Config values as a JSON object; `PULLPUSH_CONFIG_<NAME>` environment variables add to and
+    /// override them.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Allow loopback and private addresses (local test servers). Refused by default.
+    #[arg(long)]
+    pub allow_internal: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// Pages to fetch per stream at most.
+    #[arg(long, default_value_t = 3)]
+    pub max_pages: u64,
+    /// Records to read per stream at most.
+    #[arg(long, default_value_t = 500)]
+    pub max_records: u64,
+    /// Seconds the whole run may take.
+    #[arg(long, default_value_t = 60)]
+    pub timeout: u64,
+    /// Print the report as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write the JSON report to this file.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReadArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// Streams to read (repeatable); all when not given.
+    #[arg(long = "stream", value_name = "NAME")]
+    pub streams: Vec<String>,
+    /// Incremental state file (a JSON object by stream name); read at the start, written at the
+    /// end.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Jsonl)]
+    pub format: OutputFormat,
+    /// Stop each stream after this many pages.
+    #[arg(long)]
+    pub max_pages: Option<u64>,
+    /// Stop each stream after this many records.
+    #[arg(long)]
+    pub max_records: Option<u64>,
+    /// The connection name recorded in every event's source.
+    #[arg(long, value_name = "NAME")]
+    pub connection: Option<String>,
+}
+
+/// How `pullpush read` writes events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// One canonical event per line.
+    Jsonl,
+    /// Singer SCHEMA, RECORD and STATE messages, for any Singer target.
+    Singer,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Orders the sample API serves (products and stock levels scale with it).
+    #[arg(long, default_value_t = 1000)]
+    pub orders: usize,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,7 +1,11 @@
 //! One module per subcommand; each turns parsed flags into library calls and output.
 
 mod canonical;
+mod connect;
+mod demo;
 mod mcp;
+mod read;
+mod test;
 mod validate;
 
 use std::io::{IsTerminal, Read};
@@ -17,6 +21,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let registry = registry(cli.types.as_deref())?;
     match cli.command {
         Command::Validate(args) => validate::run(&args, registry),
+        Command::Test(args) => test::run(&args, registry),
+        Command::Read(args) => read::run(&args, registry),
+        Command::Demo(args) => demo::run(&args),
         Command::Schema => {
             print!(
                 "{}",
@@ -58,5 +65,49 @@ fn color_stdout() -> bool {
 /// Prints a JSON value on stdout, pretty.
 fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+/// The runtime for commands that talk to APIs: two workers, so connections progress while
+/// records are mapped.
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?)
+}
+
+/// When the OAuth server rotated the refresh token, the old one may stop working: write the new
+/// one back into the config file it came from, or tell the user to update it.
+fn persist_rotated_token(
+    session: &pullpush_http::Session<'_>,
+    connector: &pullpush_core::Connector,
+    config_path: Option<&Path>,
+) -> anyhow::Result<()> {
+    let Some(token) = session.stack().rotated_refresh_token() else {
+        return Ok(());
+    };
+    let properties = connector
+        .templates()
+        .config_references("/auth/refresh_token");
+    let (Some(path), Some(property), 1) = (config_path, properties.first(), properties.len())
+    else {
+        eprintln!(
+            "warning: the OAuth server rotated the refresh token; store the new one in your config: {token}"
+        );
+        return Ok(());
+    };
+    let mut values: serde_json::Value = serde_json::from_str(&read_input(path)?)
+        .with_context(|| format!("{} is not JSON", path.display()))?;
+    values[property.as_str()] = serde_json::Value::from(token);
+    let temporary = path.with_extension("json.tmp");
+    std::fs::write(&temporary, serde_json::to_string_pretty(&values)?)
+        .with_context(|| format!("cannot write {}", temporary.display()))?;
+    std::fs::rename(&temporary, path)
+        .with_context(|| format!("cannot replace {}", path.display()))?;
+    eprintln!(
+        "note: the OAuth server rotated the refresh token; {} now holds the new one",
+        path.display()
+    );
     Ok(())
 }
