@@ -79,6 +79,11 @@ pub struct ConnectArgs {
     /// Allow loopback and private addresses (local test servers). Refused by default.
     #[arg(long)]
     pub allow_internal: bool,
+    /// Send every request to this origin instead of the definition's hosts, keeping paths and
+    /// queries: test against local fixtures or a mock server (add `--allow-internal` for
+    /// 127.0.0.1).
+    #[arg(long, value_name = "ORIGIN")]
+    pub route_to: Option<url::Url>,
 }
 
 #[derive(Debug, Args)]

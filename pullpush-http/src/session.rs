@@ -31,12 +31,15 @@ impl Clock for SystemClock {
 }
 
 /// How a session may talk to its API.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct SessionOptions {
     /// Allow loopback, private and link-local addresses: for tests and the local demo only.
     pub allow_internal: bool,
     /// Refuse writes (test runs).
     pub read_only: bool,
+    /// Send every request to this origin instead of the definition's hosts (local fixtures, mock
+    /// servers); paths and queries are kept.
+    pub route_to: Option<url::Url>,
 }
 
 /// Limits of a test run.
@@ -141,6 +144,7 @@ impl<'c> Session<'c> {
             .config(&config)
             .allow_internal(options.allow_internal)
             .read_only(options.read_only)
+            .route_to(options.route_to.clone())
             .rate_limit(definition.rate_limit.clone())
             .retry(definition.retry.clone())
             .timeouts(definition.timeouts.clone());

@@ -30,6 +30,7 @@ fn config(
 const LOCAL: SessionOptions = SessionOptions {
     allow_internal: true,
     read_only: true,
+    route_to: None,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -39,7 +40,8 @@ async fn reads_every_stream_of_the_demo_to_the_end() {
         .await
         .expect("demo starts");
     let connector = connector();
-    let session = Session::open(&connector, config(&connector, &demo), LOCAL).expect("session");
+    let session =
+        Session::open(&connector, config(&connector, &demo), LOCAL.clone()).expect("session");
     let clock = SystemClock;
     let input = ReadInput {
         config: session.config(),
@@ -102,7 +104,8 @@ async fn a_test_run_of_the_demo_passes_and_hides_the_token() {
         .await
         .expect("demo starts");
     let connector = connector();
-    let session = Session::open(&connector, config(&connector, &demo), LOCAL).expect("session");
+    let session =
+        Session::open(&connector, config(&connector, &demo), LOCAL.clone()).expect("session");
     let report = session
         .test(
             TestLimits::default(),
@@ -138,7 +141,7 @@ async fn a_wrong_token_fails_the_request_check() {
         .config_spec
         .resolve(values.as_object().expect("object"))
         .expect("config");
-    let session = Session::open(&connector, config, LOCAL).expect("session");
+    let session = Session::open(&connector, config, LOCAL.clone()).expect("session");
     let report = session.test(TestLimits::default(), String::new()).await;
     assert!(!report.passed);
     let request = &report.streams[0].checks[0];
@@ -164,6 +167,7 @@ async fn without_allow_internal_the_demo_on_loopback_is_refused() {
     let options = SessionOptions {
         allow_internal: false,
         read_only: true,
+        route_to: None,
     };
     let session = Session::open(&connector, config(&connector, &demo), options).expect("session");
     let report = session.test(TestLimits::default(), String::new()).await;

@@ -52,8 +52,9 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<Outcome> {
         let local = SessionOptions {
             allow_internal: true,
             read_only: true,
+            route_to: None,
         };
-        let session = Session::open(&connector, config.clone(), local)?;
+        let session = Session::open(&connector, config.clone(), local.clone())?;
         let report = session
             .test(TestLimits::default(), definition_digest(DEFINITION))
             .await;
@@ -71,6 +72,7 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<Outcome> {
             SessionOptions {
                 allow_internal: true,
                 read_only: false,
+                route_to: None,
             },
         )?;
         let clock = SystemClock;

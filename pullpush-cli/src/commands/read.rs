@@ -45,6 +45,7 @@ pub fn run(args: &ReadArgs, registry: CanonicalRegistry) -> anyhow::Result<Outco
     let options = SessionOptions {
         allow_internal: args.connect.allow_internal,
         read_only: false,
+        route_to: args.connect.route_to.clone(),
     };
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());

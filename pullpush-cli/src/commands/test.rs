@@ -23,6 +23,7 @@ pub fn run(args: &TestArgs, registry: CanonicalRegistry) -> anyhow::Result<Outco
     let options = SessionOptions {
         allow_internal: args.connect.allow_internal,
         read_only: true,
+        route_to: args.connect.route_to.clone(),
     };
     let report = runtime()?.block_on(async {
         let session = Session::open(&loaded.connector, config, options)?;

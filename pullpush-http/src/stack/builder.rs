@@ -16,6 +16,7 @@ use crate::redact::redact_url;
 use crate::redirect::{DEFAULT_MAX_REDIRECTS, FollowRedirects, RedirectPolicy};
 use crate::reqwest_transport::{DEFAULT_MAX_BODY_BYTES, ReqwestOptions, ReqwestTransport};
 use crate::retry::RetryPolicy;
+use crate::route::RouteTo;
 use crate::secrets::Secrets;
 
 /// Everything the stack is built from. Defaults: no rate limit, the default [`RetryConfig`] and
@@ -36,6 +37,7 @@ pub struct HttpStackBuilder {
     max_wait: Duration,
     log_capacity: usize,
     on_rotation: Option<RotationCallback>,
+    route_to: Option<url::Url>,
 }
 
 impl std::fmt::Debug for HttpStackBuilder {
@@ -66,6 +68,7 @@ impl HttpStackBuilder {
             max_wait: DEFAULT_MAX_PAUSE,
             log_capacity: DEFAULT_LOG_CAPACITY,
             on_rotation: None,
+            route_to: None,
         }
     }
 
@@ -155,6 +158,14 @@ impl HttpStackBuilder {
         self
     }
 
+    /// Sends every request to `origin` instead (scheme, host and port; paths and queries kept):
+    /// for testing against local fixtures or a mock server. The origin is added to the allowed
+    /// hosts; a loopback origin still needs [`HttpStackBuilder::allow_internal`].
+    pub fn route_to(mut self, origin: Option<url::Url>) -> Self {
+        self.route_to = origin;
+        self
+    }
+
     /// The egress policy the options imply: the base URL's host, the OAuth token URL's host and
     /// the hosts allowed explicitly.
     pub fn egress_policy(&self) -> Result<EgressPolicy> {
@@ -176,6 +187,9 @@ impl HttpStackBuilder {
         }
         for extra in &self.extra_hosts {
             policy = policy.with_host(extra);
+        }
+        if let Some(host) = self.route_to.as_ref().and_then(url::Url::host_str) {
+            policy = policy.with_host(host);
         }
         Ok(policy)
     }
@@ -199,6 +213,10 @@ impl HttpStackBuilder {
         let exchanges = ExchangeLog::new(self.log_capacity);
         let inner = Egress::new(egress.clone(), network);
         let inner = FollowRedirects::new(RedirectPolicy::new(self.max_redirects), inner);
+        let inner: SharedTransport = match self.route_to {
+            Some(origin) => SharedTransport::new(RouteTo::new(origin, inner)),
+            None => SharedTransport::new(inner),
+        };
         let inner = Recorder::new(exchanges.clone(), self.secrets.clone(), inner);
         let mut auth = Auth::new(self.credentials, self.secrets.clone(), inner);
         if let Some(callback) = self.on_rotation {
