@@ -20,3 +20,26 @@ fn embedding_example_prints_a_canonical_stocklevel_event() {
     assert_eq!(event["data"]["updatedAt"], "2024-05-01T14:30:00Z");
     assert_eq!(event["id"].as_str().map(str::len), Some(64));
 }
+
+#[test]
+fn reading_example_reads_every_demo_order() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_embed-read"))
+        .output()
+        .expect("the example runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let mut lines = stdout.lines();
+    let first: serde_json::Value =
+        serde_json::from_str(lines.next().expect("an event")).expect("JSON");
+    assert_eq!(first["type"], "order");
+    assert!(
+        lines
+            .next()
+            .is_some_and(|line| line.starts_with("1000 orders read")),
+        "{stdout}"
+    );
+}
