@@ -10,7 +10,8 @@
 
 use std::sync::Arc;
 
-use pullpush_core::{CanonicalRegistry, CanonicalType, did_you_mean};
+use pullpush_core::{CanonicalRegistry, CanonicalType, definition_digest, did_you_mean};
+use pullpush_http::{Session, SessionOptions, TestLimits};
 use pullpush_schema::{Validator, connector_schema};
 use rmcp::handler::server::{router::tool::ToolRouter, wrapper::Parameters};
 use rmcp::model::{
@@ -28,8 +29,8 @@ use crate::error::{Error, Result};
 use crate::resources::{CONNECTOR_SCHEMA_URI, SchemaResources, canonical_schema_uri};
 use crate::types::{
     CanonicalTypeList, CanonicalTypeSchema, CanonicalTypeSummary, ConnectorSchema,
-    DefinitionReport, GetCanonicalTypeArgs, MAX_RECORDS, RecordsReport, ValidateDefinitionArgs,
-    ValidateRecordsArgs,
+    DefinitionReport, GetCanonicalTypeArgs, MAX_RECORDS, RecordsReport, TestDefinitionArgs,
+    TestDefinitionReport, ValidateDefinitionArgs, ValidateRecordsArgs,
 };
 
 /// Serves the PullPush tools and resources over stdin and stdout until the client disconnects.
@@ -206,6 +207,82 @@ impl Server {
         };
         let validation = self.state.validator.validate(&text);
         Ok(Json(DefinitionReport::new(&validation, located)))
+    }
+
+    #[tool(
+        name = "test_definition",
+        title = "Test connector definition against its API",
+        description = "Test a PullPush connector definition against its live API, read-only and \
+            bounded (3 pages and 500 records per stream by default, 60 s in all). Validate it \
+            first with validate_definition. Pass the config its config_spec asks for \
+            (credentials are used, never echoed). Returns passed, and per stream the checks \
+            request (the API answered; a 401/403 means wrong credentials or auth settings), \
+            records (the selector found records), mapping (every record became a valid \
+            canonical event; rejected_records say which field failed and why) and pagination \
+            (the walk ended or hit the test limit without looping), plus sample canonical \
+            events, the JSON Schema inferred from the raw records (use it to fix mapping \
+            paths) and warnings. Non-GET requests are refused unless the definition declares \
+            a read safe. Internal addresses are refused unless allow_internal is set.",
+        annotations(
+            title = "Test connector definition against its API",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = true
+        )
+    )]
+    async fn test_definition(
+        &self,
+        Parameters(args): Parameters<TestDefinitionArgs>,
+    ) -> Result<Json<TestDefinitionReport>, String> {
+        let text = match args.definition {
+            Value::String(text) => text,
+            object @ Value::Object(_) => object.to_string(),
+            other => {
+                return Err(format!(
+                    "`definition` must be the definition's JSON text or a JSON object, not {}",
+                    json_kind(&other)
+                ));
+            }
+        };
+        let validation = self.state.validator.validate(&text);
+        let Some(connector) = validation.connector else {
+            return Err(format!(
+                "the definition has {} error(s); call validate_definition and fix them first",
+                validation.error_count()
+            ));
+        };
+        let config = connector
+            .definition()
+            .config_spec
+            .resolve(&args.config)
+            .map_err(|errors| {
+                let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                format!(
+                    "the config does not match the config_spec: {}",
+                    list.join("; ")
+                )
+            })?;
+        let route_to = match args.route_to.as_deref().map(url::Url::parse) {
+            None => None,
+            Some(Ok(origin)) => Some(origin),
+            Some(Err(err)) => return Err(format!("`route_to` is not a URL: {err}")),
+        };
+        let options = SessionOptions {
+            allow_internal: args.allow_internal,
+            read_only: true,
+            route_to,
+        };
+        let session = Session::open(&connector, config, options).map_err(|err| err.to_string())?;
+        let limits = TestLimits {
+            max_pages: args.max_pages.unwrap_or(3).clamp(1, 20),
+            max_records: args.max_records.unwrap_or(500).clamp(1, 5000),
+            time_limit: std::time::Duration::from_secs(
+                args.timeout_seconds.unwrap_or(60).clamp(1, 300),
+            ),
+        };
+        let report = session.test(limits, definition_digest(&text)).await;
+        Ok(Json(TestDefinitionReport::new(report)))
     }
 
     #[tool(

@@ -293,3 +293,174 @@ impl RecordsReport {
         }
     }
 }
+
+/// Most streams, samples, rejected records and exchanges one `test_definition` result lists.
+pub(crate) const MAX_TEST_SAMPLES: usize = 2;
+pub(crate) const MAX_TEST_REJECTED: usize = 5;
+pub(crate) const MAX_TEST_EXCHANGES: usize = 20;
+
+/// Arguments of `test_definition`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TestDefinitionArgs {
+    /// The connector definition: its JSON text (preferred) or a JSON object. It must validate.
+    #[schemars(schema_with = "definition_schema")]
+    pub definition: Value,
+    /// The config values the definition's `config_spec` asks for (credentials included; they
+    /// are never echoed back), e.g. `{"api_token": "..."}`.
+    #[serde(default)]
+    pub config: serde_json::Map<String, Value>,
+    /// Pages to fetch per stream at most (default 3, at most 20).
+    pub max_pages: Option<u64>,
+    /// Records to read per stream at most (default 500, at most 5000).
+    pub max_records: Option<u64>,
+    /// Seconds the whole run may take (default 60, at most 300).
+    pub timeout_seconds: Option<u64>,
+    /// Allow loopback and private addresses, for an API or mock server on this machine. Off by
+    /// default.
+    #[serde(default)]
+    pub allow_internal: bool,
+    /// Send every request to this origin instead of the definition's hosts (a local fixture or
+    /// mock server), keeping paths and queries, e.g. `http://127.0.0.1:8080`.
+    pub route_to: Option<String>,
+}
+
+/// The verdict of `test_definition`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct TestDefinitionReport {
+    /// True when every check of every stream passed: the definition works against the API.
+    pub passed: bool,
+    /// True when the time limit stopped the run.
+    pub timed_out: bool,
+    /// sha256 of the definition text that was tested (what a registry publish refers to).
+    pub sha256: String,
+    /// One verdict per stream.
+    pub streams: Vec<TestedStream>,
+    /// HTTP exchanges made in all (token requests included).
+    pub exchange_count: usize,
+    /// The first exchanges, redacted: method, URL, status or error.
+    pub exchanges: Vec<TestedExchange>,
+}
+
+/// The verdict on one stream.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct TestedStream {
+    /// Stream name.
+    pub name: String,
+    /// Canonical type it produces.
+    pub canonical_type: String,
+    /// True when every check passed.
+    pub passed: bool,
+    /// `request`, `records`, `mapping`, `pagination`: each passed or not, with what was found.
+    pub checks: Vec<TestedCheck>,
+    /// Pages fetched.
+    pub pages: u64,
+    /// Records the API returned.
+    pub records_seen: u64,
+    /// Records that became valid canonical events.
+    pub valid: u64,
+    /// Records rejected (see rejected_records).
+    pub rejected: u64,
+    /// Whether pagination saw the end of the data (false when the test limit stopped it).
+    pub reached_end: bool,
+    /// The first canonical events (at most 2): check the mapping produced what you meant.
+    pub sample_events: Vec<Value>,
+    /// The first rejected records (at most 5): page, index and every problem (JSON pointers
+    /// into the canonical record).
+    pub rejected_records: Vec<Value>,
+    /// JSON Schema inferred from the raw records: the native field names and types, to fix
+    /// paths in the mapping.
+    pub inferred_schema: Value,
+    /// Findings that do not fail the test (duplicate keys, a few records with missing data).
+    pub warnings: Vec<String>,
+    /// The stream's error, if it failed.
+    pub error: Option<String>,
+}
+
+/// One check of a stream.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct TestedCheck {
+    /// The check.
+    pub name: String,
+    /// Whether it passed.
+    pub passed: bool,
+    /// What was found, with hints on failure.
+    pub message: String,
+}
+
+/// One HTTP exchange, redacted.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct TestedExchange {
+    /// `read` or `token`.
+    pub kind: String,
+    /// Method.
+    pub method: String,
+    /// URL with credentials redacted.
+    pub url: String,
+    /// Status, when a response came.
+    pub status: Option<u16>,
+    /// Error, when no response came.
+    pub error: Option<String>,
+}
+
+impl TestDefinitionReport {
+    /// The bounded view of a full report.
+    pub(crate) fn new(report: pullpush_core::TestReport) -> Self {
+        TestDefinitionReport {
+            passed: report.passed,
+            timed_out: report.timed_out,
+            sha256: report.definition.sha256,
+            exchange_count: report.exchanges.len(),
+            exchanges: report
+                .exchanges
+                .into_iter()
+                .take(MAX_TEST_EXCHANGES)
+                .map(|exchange| TestedExchange {
+                    kind: exchange.kind,
+                    method: exchange.method,
+                    url: exchange.url,
+                    status: exchange.status,
+                    error: exchange.error,
+                })
+                .collect(),
+            streams: report
+                .streams
+                .into_iter()
+                .map(|stream| TestedStream {
+                    name: stream.name,
+                    canonical_type: stream.canonical_type,
+                    passed: stream.passed,
+                    checks: stream
+                        .checks
+                        .into_iter()
+                        .map(|check| TestedCheck {
+                            name: check.name,
+                            passed: check.passed,
+                            message: check.message,
+                        })
+                        .collect(),
+                    pages: stream.page_count,
+                    records_seen: stream.records_seen,
+                    valid: stream.valid,
+                    rejected: stream.rejected,
+                    reached_end: stream.reached_end,
+                    sample_events: stream
+                        .sample_events
+                        .iter()
+                        .take(MAX_TEST_SAMPLES)
+                        .filter_map(|event| serde_json::to_value(event).ok())
+                        .collect(),
+                    rejected_records: stream
+                        .rejected_records
+                        .iter()
+                        .take(MAX_TEST_REJECTED)
+                        .filter_map(|record| serde_json::to_value(record).ok())
+                        .collect(),
+                    inferred_schema: stream.inferred_schema,
+                    warnings: stream.warnings,
+                    error: stream.error,
+                })
+                .collect(),
+        }
+    }
+}

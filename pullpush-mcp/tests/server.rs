@@ -45,10 +45,11 @@ const STOCK_VALID: &str = r#"{
   }]
 }"#;
 
-const TOOLS: [&str; 5] = [
+const TOOLS: [&str; 6] = [
     "get_canonical_type",
     "get_connector_schema",
     "list_canonical_types",
+    "test_definition",
     "validate_canonical_records",
     "validate_definition",
 ];
@@ -123,7 +124,14 @@ async fn lists_exactly_the_read_only_tools_with_schemas() {
         assert_eq!(annotations.read_only_hint, Some(true), "{}", tool.name);
         assert_eq!(annotations.destructive_hint, Some(false), "{}", tool.name);
         assert_eq!(annotations.idempotent_hint, Some(true), "{}", tool.name);
-        assert_eq!(annotations.open_world_hint, Some(false), "{}", tool.name);
+        // Only the live test reaches outside this process.
+        let open_world = tool.name == "test_definition";
+        assert_eq!(
+            annotations.open_world_hint,
+            Some(open_world),
+            "{}",
+            tool.name
+        );
         assert_eq!(tool.input_schema["type"], json!("object"), "{}", tool.name);
         let output = tool.output_schema.as_ref().expect("an output schema");
         assert_eq!(output["type"], json!("object"), "{}", tool.name);
@@ -527,4 +535,57 @@ async fn serves_2026_07_28_requests_without_initialize() {
         report["diagnostics"][0]["code"],
         json!("unknown-canonical-field")
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_definition_runs_a_live_test_against_the_demo_api() {
+    let demo = pullpush_demo::DemoApi::builder()
+        .start()
+        .await
+        .expect("demo starts");
+    let arguments = json!({
+        "definition": pullpush_demo::DEFINITION,
+        "config": demo.definition_config(),
+        "allow_internal": true,
+        "max_pages": 2
+    });
+    let report = check_ok("test_definition", arguments).await;
+    assert_eq!(report["passed"], true, "{report:#}");
+    assert_eq!(report["streams"].as_array().map(Vec::len), Some(3));
+    assert!(
+        report["streams"][0]["sample_events"]
+            .as_array()
+            .is_some_and(|s| s.len() <= 2)
+    );
+    assert!(
+        !report.to_string().contains(demo.token()),
+        "the token leaked"
+    );
+
+    let mut wrong = demo.definition_config();
+    wrong["api_token"] = json!("not-the-token");
+    let arguments =
+        json!({"definition": pullpush_demo::DEFINITION, "config": wrong, "allow_internal": true});
+    let report = check_ok("test_definition", arguments).await;
+    assert_eq!(report["passed"], false);
+    assert!(
+        report["streams"][0]["checks"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("credentials")),
+        "{report:#}"
+    );
+    assert!(!report.to_string().contains("not-the-token"));
+    demo.shutdown().await.expect("demo stops");
+}
+
+#[tokio::test]
+async fn test_definition_refuses_invalid_definitions_and_configs() {
+    let message = check_tool_error("test_definition", json!({"definition": "{}"})).await;
+    assert!(message.contains("validate_definition"), "{message}");
+    let message = check_tool_error(
+        "test_definition",
+        json!({"definition": pullpush_demo::DEFINITION, "config": {"api_tokn": "x"}}),
+    )
+    .await;
+    assert!(message.contains("did you mean `api_token`"), "{message}");
 }
