@@ -24,6 +24,13 @@
 //! `{"error": {"code", "message"}}`. For tests, [`DemoApiBuilder::fail_every`] makes every n-th
 //! request fail with 503 and [`DemoApiBuilder::latency`] slows every answer down.
 //!
+//! # Fixtures
+//!
+//! Besides the demo API, [`FixtureServer`] serves any API written down as JSON ([`Fixture`]:
+//! routes matched by method, path, query and body, each with a canned answer), for testing
+//! definitions against recorded or hand-written responses and hostile servers. See
+//! [`fixture`] for the format.
+//!
 //! # The data
 //!
 //! Generated from a seed and sizes ([`DataConfig`]); the same configuration gives the same
@@ -42,6 +49,7 @@
 //!
 //! let demo = DemoApi::builder().orders(250).start().await?; // 127.0.0.1, a free port
 //!
+//! # let _ = rustls::crypto::ring::default_provider().install_default();
 //! let page: serde_json::Value = serde_json::from_slice(
 //!     &reqwest::Client::new()
 //!         .get(format!("{}/v1/orders?per_page=100", demo.base_url()))
@@ -66,12 +74,17 @@
 #![deny(missing_docs)]
 
 mod data;
+pub mod fixture;
 mod server;
 
 pub use data::{
     Customer, DEFAULT_BASE_TIME_SECONDS, DEFAULT_LOCATIONS, DEFAULT_ORDERS, DEFAULT_PRODUCTS,
     DEFAULT_SEED, DataConfig, DemoData, Location, Order, OrderLine, OrderState, Product,
     StockLevel, Variant,
+};
+pub use fixture::{
+    BASE_URL_PLACEHOLDER, Fixture, FixtureError, FixtureServer, ReceivedRequest, Route,
+    RunningFixture,
 };
 pub use server::{
     DEFAULT_ADDR, DEFAULT_PAGE_SIZE, DEFAULT_RATE_LIMIT, DEFAULT_TOKEN, DemoApi, DemoApiBuilder,

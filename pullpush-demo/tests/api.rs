@@ -3,6 +3,13 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
+/// A reqwest client. The workspace builds reqwest with rustls but no built-in crypto provider
+/// (pullpush-http installs ring), so a test that uses reqwest directly installs it too.
+fn client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
 use pullpush_demo::{DEFAULT_TOKEN, DemoApi, RunningDemo};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -21,7 +28,7 @@ impl Answer {
 }
 
 async fn get_with(url: &str, token: Option<&str>) -> Answer {
-    let mut request = reqwest::Client::new().get(url);
+    let mut request = client().get(url);
     if let Some(token) = token {
         request = request.bearer_auth(token);
     }
@@ -92,14 +99,14 @@ async fn auth_is_enforced_and_errors_are_json() {
     }
 
     // Another scheme with the right token is still refused; the scheme's case is not significant.
-    let basic = reqwest::Client::new()
+    let basic = client()
         .get(&url)
         .header("authorization", format!("Basic {DEFAULT_TOKEN}"))
         .send()
         .await
         .unwrap();
     assert_eq!(basic.status(), StatusCode::UNAUTHORIZED);
-    let lower = reqwest::Client::new()
+    let lower = client()
         .get(&url)
         .header("authorization", format!("bearer {DEFAULT_TOKEN}"))
         .send()
@@ -542,7 +549,7 @@ async fn same_seed_same_bytes_and_shutdown_closes_the_port() {
 
     let url = format!("{}/v1/products", a.base_url());
     a.shutdown().await.unwrap();
-    let refused = reqwest::Client::new()
+    let refused = client()
         .get(&url)
         .bearer_auth(DEFAULT_TOKEN)
         .timeout(Duration::from_secs(5))
@@ -555,7 +562,7 @@ async fn same_seed_same_bytes_and_shutdown_closes_the_port() {
     drop(b);
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert!(
-        reqwest::Client::new()
+        client()
             .get(&url)
             .timeout(Duration::from_secs(5))
             .send()
