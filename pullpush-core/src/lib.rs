@@ -100,5 +100,6 @@ pub use test_run::{
     Check, ExchangeSummary, StreamReport, TestReport, TestRun, TestedDefinition, definition_digest,
 };
 pub use transport::{
-    HttpRequest, HttpResponse, RequestKind, ScriptedTransport, Transport, TransportError,
+    ATTEMPTS_HEADER, HttpRequest, HttpResponse, RequestKind, ScriptedTransport, Transport,
+    TransportError,
 };

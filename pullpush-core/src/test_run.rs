@@ -326,7 +326,13 @@ fn stream_report(name: String, progress: StreamProgress, timed_out: bool) -> Str
         ),
     });
 
-    checks.push(if progress.records_seen > 0 {
+    checks.push(if progress.records_seen == 0 && progress.page_count == 0 {
+        check(
+            "records",
+            false,
+            "not checked: no page was fetched (see request)".into(),
+        )
+    } else if progress.records_seen > 0 {
         check(
             "records",
             true,

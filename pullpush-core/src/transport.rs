@@ -26,6 +26,10 @@ pub struct HttpRequest {
     pub body: Option<Vec<u8>>,
 }
 
+/// The response header a retrying transport adds to say how many attempts a response took, so
+/// an error can say "answered 503 after 5 attempts".
+pub const ATTEMPTS_HEADER: &str = "x-pullpush-attempts";
+
 /// Why a request is sent.
 ///
 /// Validation guarantees that a read uses GET/HEAD or a method the definition declares safe

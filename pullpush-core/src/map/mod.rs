@@ -44,6 +44,9 @@ pub struct MapError {
     pub field: String,
     /// What went wrong, e.g. `cannot convert the string "n/a" to an integer`.
     pub message: String,
+    /// Whether a value the record needs is simply absent (a key field): a gap in the source's
+    /// data rather than a mapping that failed.
+    pub missing: bool,
 }
 
 /// A native record mapped into canonical form, not yet validated.
@@ -237,6 +240,7 @@ impl Mapper {
                     errors.push(MapError {
                         field: format!("({name})"),
                         message,
+                        missing: false,
                     });
                     None
                 }
@@ -258,6 +262,7 @@ impl Mapper {
                         "{} is not an RFC 3339 date-time; convert it with {{\"datetime\": ...}}",
                         crate::canonical::validate::json_type(&other)
                     ),
+                    missing: false,
                 });
                     None
                 }
@@ -275,6 +280,7 @@ impl Mapper {
                     message: format!(
                         "key field `{field}` is missing, so the record cannot be identified"
                     ),
+                    missing: true,
                 });
             }
         }
@@ -874,6 +880,7 @@ fn eval_fields(
                             "`each` needs an array, found {}",
                             crate::canonical::validate::json_type(other)
                         ),
+                        missing: false,
                     });
                     Value::Null
                 }
@@ -883,6 +890,7 @@ fn eval_fields(
                 errors.push(MapError {
                     field: String::new(),
                     message,
+                    missing: false,
                 });
                 Value::Null
             }),

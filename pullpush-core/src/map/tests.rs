@@ -759,7 +759,8 @@ fn apply_reports_every_field_error_at_once() {
         deleted,
         [MapError {
             field: "/lineItems".into(),
-            message: "`each` needs an array, found the string \"none\"".into()
+            message: "`each` needs an array, found the string \"none\"".into(),
+            missing: false,
         }]
     );
     let deleted = mapper

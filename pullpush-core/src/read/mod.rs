@@ -185,7 +185,10 @@ pub enum ReadErrorKind {
     #[error(transparent)]
     Transport(#[from] TransportError),
     /// The API answered with an error status.
-    #[error("{method} {url} answered {status}: {body}")]
+    #[error(
+        "{method} {url} answered {status}{}: {body}",
+        attempts.map(|n| format!(" after {n} attempts")).unwrap_or_default()
+    )]
     Status {
         /// The method.
         method: String,
@@ -193,6 +196,8 @@ pub enum ReadErrorKind {
         url: String,
         /// The status.
         status: u16,
+        /// How many attempts the transport made, when it retried.
+        attempts: Option<u32>,
         /// The start of the body, secrets scrubbed.
         body: String,
     },
@@ -684,6 +689,9 @@ impl<'a, T: Transport + ?Sized> Walk<'a, T> {
                     method: sent.method,
                     url: scrub(&sent.url),
                     status: response.status,
+                    attempts: response
+                        .header(crate::transport::ATTEMPTS_HEADER)
+                        .and_then(|n| n.parse().ok()),
                     body: scrub(&excerpt(&response.body)),
                 },
             ));
@@ -821,7 +829,12 @@ fn map_record<T: ?Sized>(
     let compiled = context.compiled;
     let mapped = compiled.mapper.apply(record).map_err(|errors| {
         let messages = errors.iter().map(ToString::to_string).collect();
-        (None, messages, RejectionCause::Mapping)
+        let cause = if errors.iter().all(|error| error.missing) {
+            RejectionCause::MissingData
+        } else {
+            RejectionCause::Mapping
+        };
+        (None, messages, cause)
     })?;
     let data = Value::Object(mapped.data);
     let problems = compiled.canonical.validate(&data);

@@ -594,3 +594,37 @@ fn an_unknown_stream_is_an_error_naming_the_streams() {
         "stream `stok`: no such stream; streams are: stock"
     );
 }
+
+#[test]
+fn records_without_their_key_are_missing_data_and_status_errors_count_attempts() {
+    let (items, _) = run(
+        base(stock_stream(json!({"type": "none"}))),
+        "stock",
+        vec![page(vec![json!({"loc": 1, "qty": 2})], json!({}))],
+        ReadOptions::default(),
+        None,
+    );
+    let cause = items.iter().find_map(|item| match item {
+        Ok(ReadEvent::Rejected(rejected)) => Some(rejected.cause),
+        _ => None,
+    });
+    assert_eq!(cause, Some(RejectionCause::MissingData));
+
+    let retried = Ok(HttpResponse {
+        status: 503,
+        headers: vec![(crate::transport::ATTEMPTS_HEADER.into(), "4".into())],
+        body: b"busy".to_vec(),
+    });
+    let (items, _) = run(
+        base(stock_stream(json!({"type": "none"}))),
+        "stock",
+        vec![retried],
+        ReadOptions::default(),
+        None,
+    );
+    let message = items[0].as_ref().expect_err("a status error").to_string();
+    assert!(
+        message.contains("answered 503 after 4 attempts: `busy`"),
+        "{message}"
+    );
+}

@@ -8,9 +8,9 @@ use pullpush_core::{BackoffConfig, HttpResponse, RequestKind, RetryConfig, Trans
 use crate::error::is_permanent;
 use crate::rate_limit::retry_after;
 
-/// The header added to a response the retry layer gave up on (attempts used up, or a
-/// `Retry-After` longer than allowed), holding the number of attempts made.
-pub const ATTEMPTS_HEADER: &str = "x-pullpush-attempts";
+/// The response header that says how many attempts a response took (defined in core, which
+/// reads it for its error messages).
+pub use pullpush_core::ATTEMPTS_HEADER;
 
 /// The default longest `Retry-After` waited for: two minutes.
 pub const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
