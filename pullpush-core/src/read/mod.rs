@@ -186,14 +186,12 @@ pub enum ReadErrorKind {
     Transport(#[from] TransportError),
     /// The API answered with an error status.
     #[error(
-        "{method} {url} answered {status}{}: {body}",
+        "{request} answered {status}{}: {body}",
         attempts.map(|n| format!(" after {n} attempts")).unwrap_or_default()
     )]
     Status {
-        /// The method.
-        method: String,
-        /// The URL, secrets scrubbed.
-        url: String,
+        /// Method and URL, secrets scrubbed, e.g. `GET https://api.acme.example/v1/stock`.
+        request: String,
         /// The status.
         status: u16,
         /// How many attempts the transport made, when it retried.
@@ -686,8 +684,7 @@ impl<'a, T: Transport + ?Sized> Walk<'a, T> {
             return Err(context.error(
                 Some(page_number),
                 ReadErrorKind::Status {
-                    method: sent.method,
-                    url: scrub(&sent.url),
+                    request: format!("{} {}", sent.method, scrub(&sent.url)),
                     status: response.status,
                     attempts: response
                         .header(crate::transport::ATTEMPTS_HEADER)
