@@ -83,10 +83,9 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, he
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 use crate::DEFAULT_ADDR;
+use crate::serve::Serving;
 
 /// The placeholder replaced with the server's origin in answers.
 pub const BASE_URL_PLACEHOLDER: &str = "{{base_url}}";
@@ -280,19 +279,11 @@ impl FixtureServer {
         let app = Router::new()
             .fallback(answer)
             .with_state(Arc::clone(&shared));
-        let (shutdown, signal) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = signal.await;
-                })
-                .await
-        });
+        let serving = Serving::spawn(listener, app);
         Ok(RunningFixture {
             addr,
             shared,
-            shutdown: Some(shutdown),
-            task: Some(task),
+            serving,
         })
     }
 }
@@ -303,8 +294,7 @@ impl FixtureServer {
 pub struct RunningFixture {
     addr: SocketAddr,
     shared: Arc<Shared>,
-    shutdown: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<io::Result<()>>>,
+    serving: Serving,
 }
 
 /// A request the server received, as its log keeps it.
@@ -348,22 +338,8 @@ impl RunningFixture {
     /// # Errors
     ///
     /// When the server failed while serving, or its task panicked.
-    pub async fn shutdown(mut self) -> io::Result<()> {
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
-        }
-        match self.task.take() {
-            Some(task) => task.await.map_err(io::Error::other)?,
-            None => Ok(()),
-        }
-    }
-}
-
-impl Drop for RunningFixture {
-    fn drop(&mut self) {
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
-        }
+    pub async fn shutdown(self) -> io::Result<()> {
+        self.serving.shutdown().await
     }
 }
 

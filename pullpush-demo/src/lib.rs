@@ -75,6 +75,7 @@
 
 mod data;
 pub mod fixture;
+mod serve;
 mod server;
 
 pub use data::{

@@ -17,10 +17,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use jiff::Timestamp;
 use serde::Deserialize;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 use crate::data::{DataConfig, DemoData};
+use crate::serve::Serving;
 
 /// The bearer token the demo accepts unless [`DemoApiBuilder::token`] sets another.
 pub const DEFAULT_TOKEN: &str = "pullpush-demo-token";
@@ -66,8 +65,7 @@ struct Settings {
 pub struct RunningDemo {
     addr: SocketAddr,
     shared: Arc<Shared>,
-    shutdown: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<io::Result<()>>>,
+    serving: Serving,
 }
 
 impl DemoApi {
@@ -121,20 +119,11 @@ impl DemoApi {
             openapi: Bytes::from(openapi.to_string()),
         });
         let app = router(Arc::clone(&shared));
-        let (shutdown, signal) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    // A dropped sender stops the server too.
-                    let _ = signal.await;
-                })
-                .await
-        });
+        let serving = Serving::spawn(listener, app);
         Ok(RunningDemo {
             addr,
             shared,
-            shutdown: Some(shutdown),
-            task: Some(task),
+            serving,
         })
     }
 }
@@ -275,22 +264,8 @@ impl RunningDemo {
     /// # Errors
     ///
     /// When the server failed while serving, or its task panicked.
-    pub async fn shutdown(mut self) -> io::Result<()> {
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
-        }
-        match self.task.take() {
-            Some(task) => task.await.map_err(io::Error::other)?,
-            None => Ok(()),
-        }
-    }
-}
-
-impl Drop for RunningDemo {
-    fn drop(&mut self) {
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
-        }
+    pub async fn shutdown(self) -> io::Result<()> {
+        self.serving.shutdown().await
     }
 }
 
