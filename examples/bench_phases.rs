@@ -101,7 +101,7 @@ fn main() -> anyhow::Result<()> {
             })
             .collect();
         lap(3, &mut spent);
-        let observed_at = jiff::Timestamp::now();
+        let observed_at = jiff::Timestamp::now().to_string();
         let mut events = Vec::with_capacity(mapped.len());
         for (data, source_id, source_updated_at, problems) in mapped {
             if !problems.is_empty() {
@@ -113,7 +113,7 @@ fn main() -> anyhow::Result<()> {
                 Operation::Upsert,
                 data,
                 source.clone(),
-                observed_at,
+                &observed_at,
             );
             event.source_id = source_id;
             event.source_updated_at = source_updated_at;

@@ -75,7 +75,7 @@ fn main() -> anyhow::Result<()> {
         stream: connector.definition().streams[stream.index].name.clone(),
         connection: None,
     };
-    let observed_at = "2024-05-01T15:00:00Z".parse().context("a valid instant")?;
+    let observed_at = "2024-05-01T15:00:00Z";
     let event = CanonicalEvent::new(
         &stream.canonical,
         stream.mapper.key(),

@@ -63,14 +63,15 @@ pub struct EventSource {
 
 impl CanonicalEvent {
     /// Wraps a validated record. `key_fields` names the fields that identify it (the type's key
-    /// or the mapping's override); they must be present in `data`.
+    /// or the mapping's override); they must be present in `data`. `observed_at` is the RFC 3339
+    /// instant of the read (the engine formats it once per page, not once per record).
     pub fn new(
         ty: &CanonicalType,
         key_fields: &[String],
         operation: Operation,
         data: Map<String, Value>,
         source: EventSource,
-        observed_at: jiff::Timestamp,
+        observed_at: &str,
     ) -> Self {
         let key: Map<String, Value> = key_fields
             .iter()
@@ -92,7 +93,7 @@ impl CanonicalEvent {
             source,
             source_id: None,
             source_updated_at: None,
-            observed_at: observed_at.to_string(),
+            observed_at: observed_at.to_owned(),
         }
     }
 }

@@ -918,8 +918,10 @@ fn source() -> EventSource {
     }
 }
 
-fn at(seconds: i64) -> jiff::Timestamp {
-    jiff::Timestamp::from_second(seconds).expect("in range")
+fn at(seconds: i64) -> String {
+    jiff::Timestamp::from_second(seconds)
+        .expect("in range")
+        .to_string()
 }
 
 fn object(value: Value) -> Map<String, Value> {
@@ -932,7 +934,7 @@ fn object(value: Value) -> Map<String, Value> {
 fn event_id(type_name: &str, operation: Operation, data: Value) -> String {
     let registry = CanonicalRegistry::builtin();
     let ty = registry.get(type_name).unwrap();
-    CanonicalEvent::new(ty, ty.key(), operation, object(data), source(), at(0)).id
+    CanonicalEvent::new(ty, ty.key(), operation, object(data), source(), &at(0)).id
 }
 
 #[test]
@@ -1017,7 +1019,7 @@ fn event_ids_differ_when_content_differs() {
         Operation::Upsert,
         object(base.clone()),
         source(),
-        at(0),
+        &at(0),
     );
     assert_ne!(id, bumped.id, "the version changes the id");
     let narrower_key = CanonicalEvent::new(
@@ -1026,7 +1028,7 @@ fn event_ids_differ_when_content_differs() {
         Operation::Upsert,
         object(base),
         source(),
-        at(0),
+        &at(0),
     );
     assert_ne!(id, narrower_key.id, "the key changes the id");
 }
@@ -1042,7 +1044,7 @@ fn event_ids_ignore_where_and_when_a_record_was_read() {
         Operation::Upsert,
         data.clone(),
         source(),
-        at(0),
+        &at(0),
     );
     let other_source = EventSource {
         connection: Some("shop-2".into()),
@@ -1054,7 +1056,7 @@ fn event_ids_ignore_where_and_when_a_record_was_read() {
         Operation::Upsert,
         data,
         other_source,
-        at(1_700_000_000),
+        &at(1_700_000_000),
     );
     assert_eq!(first.id, again.id);
     assert_ne!(first.observed_at, again.observed_at);
@@ -1070,7 +1072,7 @@ fn event_envelope_serialises_as_one_camel_case_object() {
         Operation::Upsert,
         object(json!({"sku": "A-1", "locationId": "berlin", "quantity": 5})),
         source(),
-        at(1_714_564_800),
+        &at(1_714_564_800),
     );
     event.source_id = Some("42".into());
     let value = serde_json::to_value(&event).unwrap();

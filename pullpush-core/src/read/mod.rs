@@ -781,7 +781,7 @@ fn page_events<T: ?Sized>(
     let mut events = Vec::with_capacity(records.len().min(page.room) + 1);
     let number = page.info.number;
     events.push(Ok(ReadEvent::Page(page.info)));
-    let observed_at = context.input.clock.now();
+    let observed_at = context.input.clock.now().to_string();
     let (mut valid, mut rejected) = (0, 0);
     for (index, record) in records.into_iter().take(page.room).enumerate() {
         if context.input.options.raw_records {
@@ -792,7 +792,7 @@ fn page_events<T: ?Sized>(
                 record: record.clone(),
             })));
         }
-        match map_record(context, record, observed_at) {
+        match map_record(context, record, &observed_at) {
             Ok(event) => {
                 valid += 1;
                 events.push(Ok(ReadEvent::Record(Box::new(event))));
@@ -821,7 +821,7 @@ fn page_events<T: ?Sized>(
 fn map_record<T: ?Sized>(
     context: &StreamContext<'_, T>,
     record: &Value,
-    observed_at: jiff::Timestamp,
+    observed_at: &str,
 ) -> Result<CanonicalEvent, (Option<String>, Vec<String>, RejectionCause)> {
     let compiled = context.compiled;
     let mapped = compiled.mapper.apply(record).map_err(|errors| {

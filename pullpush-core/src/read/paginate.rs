@@ -77,7 +77,8 @@ pub(crate) struct Paginator {
     total_records: Option<JsonPath>,
     total_pages: Option<JsonPath>,
     seen_tokens: HashSet<String>,
-    last_body: Option<(u64, usize)>,
+    /// The previous page's body, to catch a server that ignores the pagination parameters.
+    last_body: Option<Vec<u8>>,
     records: u64,
     pages: u64,
     position: Position,
@@ -230,14 +231,16 @@ impl Paginator {
         self.pages += 1;
         self.records += records as u64;
         // A server that ignores the pagination parameter returns the same page forever.
-        let fingerprint = (fingerprint(&response.body), response.body.len());
-        if records > 0 && self.last_body == Some(fingerprint) {
+        if records > 0 && self.last_body.as_deref() == Some(response.body.as_slice()) {
             return Err(LoopDetected(format!(
                 "page {} is identical to the page before it; the server seems to ignore the pagination parameters",
                 self.pages
             )));
         }
-        self.last_body = Some(fingerprint);
+        // Reuse the buffer: one page-sized copy per page, compared with memcmp.
+        let last = self.last_body.get_or_insert_with(Vec::new);
+        last.clear();
+        last.extend_from_slice(&response.body);
 
         if matches!(self.config, PaginationConfig::None) {
             return Ok(Some(StopReason::SinglePage));
@@ -448,14 +451,6 @@ fn resolve_url(base: &str, next: &str) -> String {
         .and_then(|base| base.join(next))
         .map(String::from)
         .unwrap_or_else(|_| next.to_owned())
-}
-
-/// A cheap content fingerprint (FNV-1a); collisions only risk a missed loop, which the token
-/// and page limits still catch.
-fn fingerprint(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 #[cfg(test)]
