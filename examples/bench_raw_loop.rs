@@ -12,11 +12,6 @@
 //! ```
 //!
 //! Prints `records=N pages=P` on stderr.
-
-/// The same allocator as `pullpush`, so the comparison measures the work, not the allocator.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use std::time::Duration;
 
 use anyhow::{Context, bail};

@@ -8,11 +8,6 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// mimalloc instead of the system allocator: a read allocates and frees small values for every
-/// field of every record, and glibc's malloc took close to a third of the CPU (see BENCHMARKS.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// What a command concluded, mapped to the exit code scripts rely on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {

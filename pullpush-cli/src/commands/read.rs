@@ -47,10 +47,8 @@ pub fn run(args: &ReadArgs, registry: CanonicalRegistry) -> anyhow::Result<Outco
         read_only: false,
         route_to: args.connect.route_to.clone(),
     };
-    // A writer thread serialises and writes while this one reads, maps and validates: the two
-    // halves of the work run on the two cores.
-    let (lines, receiver) = std::sync::mpsc::sync_channel::<Line>(4096);
-    let writer = std::thread::spawn(move || write_lines(receiver));
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let outcome = runtime()?.block_on(async {
         let session = Session::open(connector, config, options)?;
         let clock = SystemClock;
@@ -70,7 +68,7 @@ pub fn run(args: &ReadArgs, registry: CanonicalRegistry) -> anyhow::Result<Outco
                 if args.streams.is_empty() || args.streams.contains(&stream.name) {
                     let message =
                         singer_schema(&stream.name, &compiled.canonical, compiled.mapper.key());
-                    send(&lines, Line::Message(message))?;
+                    write_line(&mut out, &message)?;
                 }
             }
         }
@@ -81,11 +79,10 @@ pub fn run(args: &ReadArgs, registry: CanonicalRegistry) -> anyhow::Result<Outco
             match item {
                 Ok(ReadEvent::Record(event)) => {
                     records += 1;
-                    let line = match args.format {
-                        OutputFormat::Jsonl => Line::Event(event),
-                        OutputFormat::Singer => Line::Message(singer_record(&event)),
-                    };
-                    send(&lines, line)?;
+                    match args.format {
+                        OutputFormat::Jsonl => write_line(&mut out, &event)?,
+                        OutputFormat::Singer => write_line(&mut out, &singer_record(&event))?,
+                    }
                 }
                 Ok(ReadEvent::Rejected(record)) => {
                     rejected += 1;
@@ -113,14 +110,10 @@ pub fn run(args: &ReadArgs, registry: CanonicalRegistry) -> anyhow::Result<Outco
         }
         drop(items);
         if args.format == OutputFormat::Singer {
-            send(&lines, Line::Message(singer_state(&new_states)))?;
+            write_line(&mut out, &singer_state(&new_states))?;
         }
         // State is committed only after every event it covers was written out.
-        drop(lines);
-        writer
-            .join()
-            .map_err(|_| anyhow::anyhow!("the output thread panicked"))?
-            .context("cannot write to stdout")?;
+        out.flush().context("cannot write to stdout")?;
         if let Some(path) = &args.state {
             write_states(path, &new_states)?;
         }
@@ -138,31 +131,10 @@ pub fn run(args: &ReadArgs, registry: CanonicalRegistry) -> anyhow::Result<Outco
     }
 }
 
-/// One line of output.
-enum Line {
-    Event(Box<pullpush_core::CanonicalEvent>),
-    Message(Value),
-}
-
-/// Hands a line to the writer; fails when the writer stopped (a closed pipe).
-fn send(lines: &std::sync::mpsc::SyncSender<Line>, line: Line) -> anyhow::Result<()> {
-    lines.send(line).map_err(|_| {
-        anyhow::Error::new(std::io::Error::from(std::io::ErrorKind::BrokenPipe))
-            .context("the output was closed")
-    })
-}
-
-/// The writer thread: every line as JSON, through a large buffer.
-fn write_lines(lines: std::sync::mpsc::Receiver<Line>) -> std::io::Result<()> {
-    let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    for line in lines {
-        match &line {
-            Line::Event(event) => serde_json::to_writer(&mut out, event)?,
-            Line::Message(message) => serde_json::to_writer(&mut out, message)?,
-        }
-        out.write_all(b"\n")?;
-    }
-    out.flush()
+fn write_line(out: &mut impl Write, value: &impl serde::Serialize) -> anyhow::Result<()> {
+    serde_json::to_writer(&mut *out, value)?;
+    out.write_all(b"\n")?;
+    Ok(())
 }
 
 /// A downstream reader that stopped early (`| head`) is not an error.
