@@ -8,10 +8,12 @@ use clap::{Args, Parser, Subcommand};
 ///
 /// A connector is a JSON document that says how to authenticate, which endpoint serves each
 /// canonical data type (stocklevel, order, product, contact, invoice, call, …), how native fields
-/// map to canonical ones and how to paginate. Start with `pullpush validate` on a definition; the
-/// format is documented in docs/definition.md and `pullpush schema` prints its JSON Schema.
+/// map to canonical ones and how to paginate. Start with `pullpush demo`, which runs the whole
+/// workflow against an embedded sample API; then `validate`, `test` and `read` your own
+/// definitions. The format is documented in docs/definition.md; `pullpush schema` prints its JSON
+/// Schema.
 ///
-/// Exit codes: 0 success, 1 the input is invalid, 2 usage or I/O error.
+/// Exit codes: 0 success, 1 the input is invalid or a check failed, 2 usage or I/O error.
 #[derive(Debug, Parser)]
 #[command(name = "pullpush", version, propagate_version = true)]
 pub struct Cli {
