@@ -14,6 +14,7 @@ mod tests;
 
 pub use path::RecordPath;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use indexmap::IndexMap;
@@ -272,9 +273,11 @@ impl Mapper {
             scalar(&self.delete_when, "delete_when", &mut errors) == Some(Value::Bool(true));
         // A record without its key could not be told apart from others: never emit one.
         for field in &self.key {
+            if data.get(field).is_some_and(|value| !value.is_null()) {
+                continue;
+            }
             let field_at = pointer::push("", field);
-            let missing = data.get(field).is_none_or(Value::is_null);
-            if missing && !errors.iter().any(|error| error.field == field_at) {
+            if !errors.iter().any(|error| error.field == field_at) {
                 errors.push(MapError {
                     field: field_at,
                     message: format!(
@@ -914,50 +917,62 @@ fn prefix_errors(errors: &mut [MapError], token: &str) {
 }
 
 fn eval(expr: &Compiled, record: &Value) -> Result<Value, String> {
+    eval_borrowed(expr, record).map(Cow::into_owned)
+}
+
+/// Evaluates without copying what it only reads: a path feeding a conversion or a lookup
+/// borrows the record's value, and a lookup result borrows the table. Only values that end up in
+/// the canonical record are cloned, once. This runs for every field of every record.
+fn eval_borrowed<'a>(expr: &'a Compiled, record: &'a Value) -> Result<Cow<'a, Value>, String> {
+    const NULL: Cow<'static, Value> = Cow::Owned(Value::Null);
     match expr {
-        Compiled::Path(path) => Ok(path.get(record).cloned().unwrap_or(Value::Null)),
-        Compiled::Const(value) => Ok(value.clone()),
+        Compiled::Path(path) => Ok(path.get(record).map_or(NULL, Cow::Borrowed)),
+        Compiled::Const(value) => Ok(Cow::Borrowed(value)),
         Compiled::Coalesce(items) => {
             for item in items {
-                let value = eval(item, record)?;
+                let value = eval_borrowed(item, record)?;
                 if !value.is_null() {
                     return Ok(value);
                 }
             }
-            Ok(Value::Null)
+            Ok(NULL)
         }
         Compiled::Join(items, separator) => {
             let mut parts = Vec::with_capacity(items.len());
             for item in items {
-                match eval(item, record)? {
+                match eval_borrowed(item, record)?.as_ref() {
                     Value::Null => {}
                     Value::String(text) if text.is_empty() => {}
-                    value => parts.push(convert::string_of(&value)?),
+                    value => parts.push(convert::string_of(value)?),
                 }
             }
             Ok(if parts.is_empty() {
-                Value::Null
+                NULL
             } else {
-                Value::String(parts.join(separator))
+                Cow::Owned(Value::String(parts.join(separator)))
             })
         }
         Compiled::Convert(conversion, inner) => {
-            let value = eval(inner, record)?;
+            let value = eval_borrowed(inner, record)?;
             if value.is_null() || (conversion.empty_is_null() && is_blank(&value)) {
-                return Ok(Value::Null);
+                return Ok(NULL);
             }
-            apply_conversion(conversion, &value)
+            apply_conversion(conversion, &value).map(Cow::Owned)
         }
         Compiled::Lookup {
             value,
             table,
             default,
         } => {
-            let value = eval(value, record)?;
-            let key = match &value {
-                Value::Null => return Ok(Value::Null),
-                Value::String(text) => text.clone(),
-                Value::Number(_) | Value::Bool(_) => value.to_string(),
+            let value = eval_borrowed(value, record)?;
+            let formatted;
+            let key = match value.as_ref() {
+                Value::Null => return Ok(NULL),
+                Value::String(text) => text.as_str(),
+                Value::Number(_) | Value::Bool(_) => {
+                    formatted = value.to_string();
+                    formatted.as_str()
+                }
                 other => {
                     return Err(format!(
                         "cannot look up {}",
@@ -965,40 +980,52 @@ fn eval(expr: &Compiled, record: &Value) -> Result<Value, String> {
                     ));
                 }
             };
-            match table.get(&key).or(default.as_ref()) {
-                Some(result) => Ok(result.clone()),
+            match table.get(key).or(default.as_ref()) {
+                Some(result) => Ok(Cow::Borrowed(result)),
                 None => Err(format!(
                     "{} is not in the lookup table and there is no default",
                     crate::canonical::validate::json_type(&value)
                 )),
             }
         }
-        Compiled::Each(path, children) => match path.get(record) {
-            None | Some(Value::Null) => Ok(Value::Null),
-            Some(Value::Array(items)) => {
-                let mut errors = Vec::new();
-                let out = items
-                    .iter()
-                    .map(|item| Value::Object(eval_fields(children, item, &mut errors)))
-                    .collect();
-                match errors.first() {
-                    None => Ok(Value::Array(out)),
-                    Some(error) => Err(error.to_string()),
-                }
-            }
-            Some(other) => Err(format!(
-                "`each` needs an array, found {}",
-                crate::canonical::validate::json_type(other)
-            )),
-        },
-        Compiled::Object(children) => {
+        Compiled::Each(path, children) => eval_each(path, children, record).map(Cow::Owned),
+        Compiled::Object(children) => eval_object(children, record).map(Cow::Owned),
+    }
+}
+
+/// `each`: every element of the array at `path` mapped to an object.
+fn eval_each(
+    path: &RecordPath,
+    children: &[CompiledField],
+    record: &Value,
+) -> Result<Value, String> {
+    match path.get(record) {
+        None | Some(Value::Null) => Ok(Value::Null),
+        Some(Value::Array(items)) => {
             let mut errors = Vec::new();
-            let out = eval_fields(children, record, &mut errors);
+            let out = items
+                .iter()
+                .map(|item| Value::Object(eval_fields(children, item, &mut errors)))
+                .collect();
             match errors.first() {
-                None => Ok(Value::Object(out)),
+                None => Ok(Value::Array(out)),
                 Some(error) => Err(error.to_string()),
             }
         }
+        Some(other) => Err(format!(
+            "`each` needs an array, found {}",
+            crate::canonical::validate::json_type(other)
+        )),
+    }
+}
+
+/// `object`: a nested object built from fields.
+fn eval_object(children: &[CompiledField], record: &Value) -> Result<Value, String> {
+    let mut errors = Vec::new();
+    let out = eval_fields(children, record, &mut errors);
+    match errors.first() {
+        None => Ok(Value::Object(out)),
+        Some(error) => Err(error.to_string()),
     }
 }
 
