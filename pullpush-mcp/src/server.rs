@@ -10,7 +10,7 @@
 
 use std::sync::Arc;
 
-use pullpush_core::{CanonicalRegistry, CanonicalType, definition_digest, did_you_mean};
+use pullpush_core::{CanonicalRegistry, CanonicalType, definition_digest};
 use pullpush_http::{Session, SessionOptions, TestLimits};
 use pullpush_schema::{Validator, connector_schema};
 use rmcp::handler::server::{router::tool::ToolRouter, wrapper::Parameters};
@@ -136,19 +136,7 @@ impl Server {
 
     /// The canonical type `name`, or a message the model can act on.
     fn canonical_type(&self, name: &str) -> Result<&CanonicalType, String> {
-        self.registry().get(name).ok_or_else(|| {
-            let names: Vec<&str> = self.registry().names().collect();
-            match did_you_mean(name, names.iter().copied()) {
-                Some(close) => format!(
-                    "unknown canonical type `{name}`; did you mean `{close}`? Known types: {}",
-                    names.join(", ")
-                ),
-                None => format!(
-                    "unknown canonical type `{name}`; known types: {}",
-                    names.join(", ")
-                ),
-            }
-        })
+        self.registry().lookup(name).map_err(|err| err.to_string())
     }
 }
 

@@ -1,7 +1,6 @@
 //! `pullpush canonical list|show|validate`
 
-use anyhow::anyhow;
-use pullpush_core::{CanonicalRegistry, did_you_mean};
+use pullpush_core::CanonicalRegistry;
 use pullpush_schema::{to_pretty, validate_records};
 use serde_json::json;
 
@@ -40,7 +39,7 @@ pub fn run(command: CanonicalCommand, registry: &CanonicalRegistry) -> anyhow::R
             Ok(Outcome::Success)
         }
         CanonicalCommand::Show { type_name } => {
-            let ty = lookup(registry, &type_name)?;
+            let ty = registry.lookup(&type_name)?;
             print!("{}", to_pretty(&ty.json_schema()));
             Ok(Outcome::Success)
         }
@@ -49,7 +48,7 @@ pub fn run(command: CanonicalCommand, registry: &CanonicalRegistry) -> anyhow::R
             file,
             json,
         } => {
-            let ty = lookup(registry, &type_name)?;
+            let ty = registry.lookup(&type_name)?;
             let text = read_input(&file)?;
             let reports = validate_records(ty, &text);
             let invalid = reports.iter().filter(|r| !r.errors.is_empty()).count();
@@ -86,20 +85,4 @@ pub fn run(command: CanonicalCommand, registry: &CanonicalRegistry) -> anyhow::R
             })
         }
     }
-}
-
-fn lookup<'a>(
-    registry: &'a CanonicalRegistry,
-    name: &str,
-) -> anyhow::Result<&'a pullpush_core::CanonicalType> {
-    registry.get(name).ok_or_else(|| {
-        let names: Vec<&str> = registry.names().collect();
-        match did_you_mean(name, names.iter().copied()) {
-            Some(close) => anyhow!("unknown canonical type `{name}`; did you mean `{close}`?"),
-            None => anyhow!(
-                "unknown canonical type `{name}`; known types: {}",
-                names.join(", ")
-            ),
-        }
-    })
 }

@@ -53,6 +53,16 @@ pub enum CanonicalError {
     /// The type has no key.
     #[error("canonical type `{0}` needs at least one key field")]
     EmptyKey(String),
+    /// No type has that name.
+    #[error("unknown canonical type `{name}`; {}known types: {known}", suggestion.as_ref().map(|close| format!("did you mean `{close}`? ")).unwrap_or_default())]
+    Unknown {
+        /// The name asked for.
+        name: String,
+        /// A close name, when there is one.
+        suggestion: Option<String>,
+        /// Every known name, comma-separated.
+        known: String,
+    },
     /// A type of that name is already registered.
     #[error("canonical type `{0}` is already registered")]
     Duplicate(String),

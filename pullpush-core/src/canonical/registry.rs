@@ -37,6 +37,15 @@ impl CanonicalRegistry {
         self.types.get(name)
     }
 
+    /// Looks a type up by name; an unknown name is an error that suggests the closest known one.
+    pub fn lookup(&self, name: &str) -> Result<&CanonicalType, CanonicalError> {
+        self.get(name).ok_or_else(|| CanonicalError::Unknown {
+            name: name.to_owned(),
+            suggestion: crate::suggest::closest(name, self.names()).map(str::to_owned),
+            known: self.names().collect::<Vec<_>>().join(", "),
+        })
+    }
+
     /// All types, built-in first, then user types in registration order.
     pub fn iter(&self) -> impl Iterator<Item = &CanonicalType> {
         self.types.values()
