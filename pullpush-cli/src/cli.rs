@@ -46,6 +46,24 @@ pub enum Command {
     /// Start the embedded sample commerce API on 127.0.0.1 and walk the whole workflow against
     /// it: validate, test, read. No credentials, no network.
     Demo(DemoArgs),
+    /// Read an OpenAPI 3.0/3.1 or Swagger 2.0 document (JSON or YAML, a file or an http(s) URL)
+    /// and report what a connector needs: servers, auth, list operations with their records,
+    /// pagination, incremental and canonical-type candidates.
+    ///
+    /// Never calls the API itself; a URL source is fetched once (egress rules apply).
+    Discover(DiscoverArgs),
+    /// Draft a definition for chosen list operations of an OpenAPI document: auth, base URL,
+    /// read operation, pagination, incremental cursor and mapping. The draft validates; every
+    /// guess is listed with its confidence so a person reviews exactly those.
+    ///
+    /// The same document and flags always give the same bytes.
+    Generate(GenerateArgs),
+    /// Suggest native → canonical field mappings for a record JSON Schema, with a confidence and
+    /// a reason per field, enum lookup tables, and the required fields left unmapped.
+    Map(MapArgs),
+    /// Call a live list endpoint (read-only, egress rules apply), follow a few pages, and report
+    /// where the records are, the pagination fields and the inferred record schema.
+    Probe(ProbeArgs),
     /// Print the JSON Schema (draft 2020-12) of connector definitions, for editors and tools.
     Schema,
     /// Inspect the canonical data model and check records against it.
@@ -56,6 +74,85 @@ pub enum Command {
     /// Only JSON-RPC is written to stdout; logs go to stderr. Configure it in Claude Desktop or
     /// Cursor as the command `pullpush mcp`.
     Mcp,
+}
+
+/// Where an API description comes from, and how much of it to read.
+#[derive(Debug, Args)]
+pub struct SourceArgs {
+    /// The OpenAPI or Swagger document: a file (JSON or YAML), `-` for stdin, or an http(s) URL.
+    #[arg(value_name = "SOURCE")]
+    pub source: String,
+    /// Refuse documents larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = pullpush_discover::DEFAULT_MAX_DOCUMENT_BYTES)]
+    pub max_bytes: u64,
+    /// Allow fetching a URL source from loopback and private addresses (local servers).
+    #[arg(long)]
+    pub allow_internal: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiscoverArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Print the full report as JSON (record schemas included).
+    #[arg(long)]
+    pub json: bool,
+    /// Show every operation, not only list operations.
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// An operation to read and the canonical type it maps to, as `OPERATION=TYPE`; OPERATION is
+    /// an operationId or `GET /path` as `pullpush discover` lists them. Repeatable.
+    #[arg(long = "stream", value_name = "OPERATION=TYPE", required = true)]
+    pub streams: Vec<String>,
+    /// Write the definition here instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "DEF")]
+    pub output: Option<PathBuf>,
+    /// The connector id (default: from the document's title).
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+    /// Print the draft and its guesses as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MapArgs {
+    /// The canonical type to map to, e.g. `contact`.
+    #[arg(long = "canonical", value_name = "TYPE")]
+    pub canonical: String,
+    /// JSON Schema of one native record (a file, or `-` for stdin).
+    #[arg(long, value_name = "RECORD_SCHEMA")]
+    pub schema: PathBuf,
+    /// Print the suggestions as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// The list endpoint to call, e.g. `https://api.example.com/v1/customers?limit=10`.
+    #[arg(value_name = "URL")]
+    pub url: url::Url,
+    /// Credentials and options as a JSON object: `token` (bearer), `username`/`password`
+    /// (basic), `api_key` with `api_key_header` or `api_key_query`, and `headers` (an object of
+    /// extra request headers). `PULLPUSH_CONFIG_<NAME>` variables add to and override them.
+    #[arg(long, value_name = "CFG")]
+    pub config: Option<PathBuf>,
+    /// Pages to follow at most.
+    #[arg(long, default_value_t = 3)]
+    pub pages: u32,
+    /// Allow loopback and private addresses (local test servers). Refused by default.
+    #[arg(long)]
+    pub allow_internal: bool,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -3,7 +3,11 @@
 mod canonical;
 mod connect;
 mod demo;
+mod discover;
+mod generate;
+mod map;
 mod mcp;
+mod probe;
 mod read;
 mod test;
 mod validate;
@@ -24,6 +28,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Test(args) => test::run(&args, registry),
         Command::Read(args) => read::run(&args, registry),
         Command::Demo(args) => demo::run(&args),
+        Command::Discover(args) => discover::run(&args, &registry),
+        Command::Generate(args) => generate::run(&args, &registry),
+        Command::Map(args) => map::run(&args, &registry),
+        Command::Probe(args) => probe::run(&args),
         Command::Schema => {
             print!(
                 "{}",
