@@ -165,7 +165,10 @@ mod tests {
         let error = doc(r#"{"openapi": "4.0.0"}"#).unwrap_err().to_string();
         assert!(error.contains("\"4.0.0\""), "{error}");
         let error = doc(r#"{"asyncapi": "2.0.0"}"#).unwrap_err().to_string();
-        assert!(error.contains("neither an `openapi` nor a `swagger`"), "{error}");
+        assert!(
+            error.contains("neither an `openapi` nor a `swagger`"),
+            "{error}"
+        );
         let error = doc("[1, 2]").unwrap_err().to_string();
         assert!(error.contains("not an object"), "{error}");
     }
@@ -175,14 +178,20 @@ mod tests {
         let error = ApiDocument::parse("openapi: 3.0.0\npaths: [1, 2\ninfo: {", 1 << 20)
             .unwrap_err()
             .to_string();
-        assert!(error.starts_with("the document is not valid YAML: "), "{error}");
+        assert!(
+            error.starts_with("the document is not valid YAML: "),
+            "{error}"
+        );
         assert!(error.contains("line "), "{error}");
         assert!(!error.contains('\n'), "one line: {error}");
     }
 
     #[test]
     fn oversized_documents_are_refused_before_parsing() {
-        let text = format!("{{\"openapi\": \"3.0.0\", \"x\": \"{}\"}}", "a".repeat(2000));
+        let text = format!(
+            "{{\"openapi\": \"3.0.0\", \"x\": \"{}\"}}",
+            "a".repeat(2000)
+        );
         let error = ApiDocument::parse(&text, 1000).unwrap_err();
         assert!(matches!(error, DiscoverError::TooLarge { limit: 1000, .. }));
     }

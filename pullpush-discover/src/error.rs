@@ -27,9 +27,7 @@ pub enum DiscoverError {
     #[error("not an OpenAPI document: {0}")]
     NotOpenApi(String),
     /// The document declares a version this build does not read.
-    #[error(
-        "unsupported document version {0:?}: OpenAPI 3.0, 3.1 and Swagger 2.0 are supported"
-    )]
+    #[error("unsupported document version {0:?}: OpenAPI 3.0, 3.1 and Swagger 2.0 are supported")]
     UnsupportedVersion(String),
     /// A `$ref` points to nothing in the document.
     #[error("dangling $ref {target:?} at {pointer}: nothing in the document is at that location")]

@@ -19,7 +19,9 @@
 //! depth bounds, because recursive schemas are legitimate and would never finish inlining.
 #![deny(missing_docs)]
 
+mod auth;
 mod classify;
+mod discover;
 mod document;
 mod error;
 mod generate;
@@ -32,8 +34,10 @@ mod refs;
 mod report;
 mod schema;
 
+pub use discover::discover;
 pub use document::{ApiDocument, DEFAULT_MAX_DOCUMENT_BYTES, SpecVersion};
 pub use error::DiscoverError;
+pub use generate::{Draft, GenerateOptions, Guess, StreamRequest, generate};
 pub use mapping::{FieldSuggestion, MappingSuggestions, rank_canonical_types, suggest_mappings};
 pub use report::{
     AuthCandidate, CanonicalCandidate, DiscoveryReport, IncrementalCandidate, ListDetails,

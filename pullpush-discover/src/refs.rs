@@ -145,9 +145,17 @@ mod tests {
         }});
         let error = check_refs(&doc).unwrap_err();
         assert!(matches!(error, DiscoverError::RefCycle { .. }), "{error}");
-        assert!(error.to_string().contains("#/definitions/B -> #/definitions/A"), "{error}");
+        assert!(
+            error
+                .to_string()
+                .contains("#/definitions/B -> #/definitions/A"),
+            "{error}"
+        );
         let self_ref = json!({"definitions": {"A": {"$ref": "#/definitions/A"}}});
-        assert!(matches!(check_refs(&self_ref), Err(DiscoverError::RefCycle { .. })));
+        assert!(matches!(
+            check_refs(&self_ref),
+            Err(DiscoverError::RefCycle { .. })
+        ));
     }
 
     #[test]
@@ -159,7 +167,8 @@ mod tests {
 
     #[test]
     fn percent_encoded_pointers_resolve() {
-        let doc = json!({"paths": {"/pets/{id}": {"x": 1}}, "r": {"$ref": "#/paths/~1pets~1%7Bid%7D"}});
+        let doc =
+            json!({"paths": {"/pets/{id}": {"x": 1}}, "r": {"$ref": "#/paths/~1pets~1%7Bid%7D"}});
         check_refs(&doc).unwrap();
         assert_eq!(resolve(&doc, &doc["r"])["x"], 1);
     }

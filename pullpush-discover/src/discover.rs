@@ -1,0 +1,171 @@
+//! The discovery pass: a document in, a [`DiscoveryReport`] out.
+
+use pullpush_core::CanonicalRegistry;
+use serde_json::Value;
+
+use crate::ApiDocument;
+use crate::classify::{classify, resource_words};
+use crate::openapi::RawOperation;
+use crate::pagination::Signals;
+use crate::report::{DiscoveryReport, ListDetails, Operation, Parameter};
+use crate::schema::{inline, properties};
+use crate::{auth, incremental, mapping, pagination};
+
+/// Reads everything a connector needs from an API description. Deterministic: the same document
+/// gives the same report.
+pub fn discover(document: &ApiDocument, registry: &CanonicalRegistry) -> DiscoveryReport {
+    let root = document.root();
+    let info = root.get("info");
+    let info_text = |key: &str| {
+        info.and_then(|info| info.get(key))
+            .map(crate::openapi::text)
+            .unwrap_or_default()
+    };
+    let global = document.global_security();
+    let mut warnings = Vec::new();
+    let auth: Vec<_> = document
+        .security_schemes()
+        .into_iter()
+        .flat_map(|(name, scheme)| auth::candidates(name, scheme, &global))
+        .collect();
+    for candidate in auth.iter().filter(|c| c.kind == "unsupported") {
+        warnings.push(format!(
+            "security scheme `{}` cannot be used: {}",
+            candidate.scheme,
+            candidate.note.as_deref().unwrap_or("unsupported")
+        ));
+    }
+    let mut rate_limit_headers: Vec<String> = Vec::new();
+    let operations = document
+        .operations()
+        .iter()
+        .map(|raw| {
+            let operation = discover_operation(document, raw, registry);
+            if let Some(list) = &operation.list {
+                for header in &list.rate_limit_headers {
+                    if !rate_limit_headers.contains(header) {
+                        rate_limit_headers.push(header.clone());
+                    }
+                }
+            }
+            operation
+        })
+        .collect();
+    DiscoveryReport {
+        spec: document.version(),
+        spec_version: document.declared_version().to_owned(),
+        title: info_text("title"),
+        api_version: info_text("version"),
+        servers: document.servers(),
+        auth,
+        operations,
+        rate_limit_headers,
+        warnings,
+    }
+}
+
+/// The id `generate --stream` accepts for an operation: its `operationId`, else `METHOD /path`.
+pub(crate) fn operation_id(raw: &RawOperation<'_>) -> String {
+    match raw.object.get("operationId").and_then(Value::as_str) {
+        Some(id) => id.to_owned(),
+        None => format!("{} {}", raw.method, raw.path),
+    }
+}
+
+/// The report of one operation.
+pub(crate) fn discover_operation(
+    document: &ApiDocument,
+    raw: &RawOperation<'_>,
+    registry: &CanonicalRegistry,
+) -> Operation {
+    let root = document.root();
+    let response = raw
+        .success
+        .as_ref()
+        .filter(|success| success.json)
+        .and_then(|success| success.schema)
+        .map(|schema| inline(root, schema));
+    let (kind, records) = classify(raw, response.as_ref());
+    let list = records.map(|records| {
+        let body = raw.body.map(|body| inline(root, body));
+        let body_fields = body
+            .as_ref()
+            .map(|body| {
+                properties(body)
+                    .into_iter()
+                    .map(|(name, _)| name.to_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let headers = raw
+            .success
+            .as_ref()
+            .map(|success| success.headers.as_slice())
+            .unwrap_or_default();
+        let signals = Signals {
+            params: raw.params.iter().collect(),
+            body_fields,
+            response: response.as_ref(),
+            headers,
+        };
+        let words = resource_words(raw);
+        ListDetails {
+            pagination: pagination::candidates(&signals),
+            incremental: incremental::candidates(&raw.params, &records.schema),
+            canonical: mapping::rank_canonical_types(registry, &words, &records.schema),
+            rate_limit_headers: headers
+                .iter()
+                .filter(|header| is_rate_limit_header(header))
+                .map(|header| (*header).to_owned())
+                .collect(),
+            records: records.path,
+            record_schema: records.schema,
+        }
+    });
+    let summary = raw
+        .object
+        .get("summary")
+        .and_then(Value::as_str)
+        .or_else(|| {
+            raw.object
+                .get("description")
+                .and_then(Value::as_str)
+                .and_then(|text| text.lines().find(|line| !line.trim().is_empty()))
+        })
+        .map(|text| text.trim().to_owned());
+    Operation {
+        id: operation_id(raw),
+        method: raw.method.clone(),
+        path: raw.path.to_owned(),
+        summary,
+        kind,
+        parameters: raw.params.iter().map(parameter).collect(),
+        security: raw.security.clone(),
+        list,
+    }
+}
+
+fn parameter(raw: &crate::openapi::RawParam<'_>) -> Parameter {
+    let schema = raw.schema;
+    Parameter {
+        name: raw.name.to_owned(),
+        location: raw.location.to_owned(),
+        required: raw.required,
+        r#type: schema
+            .get("type")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        default: schema.get("default").cloned(),
+        maximum: schema.get("maximum").and_then(Value::as_f64),
+        values: schema
+            .get("enum")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default(),
+    }
+}
+
+fn is_rate_limit_header(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.contains("ratelimit") || lower.contains("rate-limit") || lower == "retry-after"
+}
