@@ -14,7 +14,7 @@ const RECORD_MEMBERS: &[&str] = &[
 
 /// Members that are arrays but never the records.
 const NOT_RECORDS: &[&str] = &[
-    "errors", "warnings", "messages", "links", "_links", "included", "meta", "facets",
+    "errors", "warnings", "links", "_links", "included", "meta", "facets",
 ];
 
 /// Words in an operation id or path that make a POST a read (a search), not a create.
@@ -30,9 +30,15 @@ pub(crate) struct Records {
 }
 
 /// Classifies an operation, returning the records when it is a list.
+///
+/// `collections` are the paths that have a GET returning records: a POST there creates one.
+/// `paged` says the operation pages for sure (a paging parameter and the response field that
+/// feeds it), which makes a GET on `/things/{id}` a list of that thing's records.
 pub(crate) fn classify(
     operation: &RawOperation<'_>,
     response: Option<&Value>,
+    collections: &[&str],
+    paged: bool,
 ) -> (OperationKind, Option<Records>) {
     let words = resource_words(operation);
     let records = response.and_then(|schema| find_records(schema, &words));
@@ -41,13 +47,21 @@ pub(crate) fn classify(
         "GET" => match (&records, ends_with_param) {
             (Some(found), _) if found.path == "$" => OperationKind::List,
             (Some(_), false) => OperationKind::List,
+            // `/inventory/{id}` that pages through counts is a list of one thing's records.
+            (Some(found), true) if paged && found.path.matches('.').count() == 1 => {
+                OperationKind::List
+            }
             _ if response.is_some() || ends_with_param => OperationKind::Item,
             _ => OperationKind::Other,
         },
         "POST" if records.is_some() && is_search(&words) => OperationKind::List,
-        "POST" if is_action(operation.path) => OperationKind::Other,
-        "POST" => OperationKind::Create,
-        "PUT" | "PATCH" => OperationKind::Update,
+        "POST" | "PUT" if ends_with_param => OperationKind::Update,
+        "POST" | "PUT"
+            if collections.contains(&operation.path) || !is_action(operation.path) =>
+        {
+            OperationKind::Create
+        }
+        "PATCH" => OperationKind::Update,
         "DELETE" => OperationKind::Delete,
         _ => OperationKind::Other,
     };
@@ -133,7 +147,8 @@ pub(crate) fn find_records(response: &Value, words: &[String]) -> Option<Records
     for (name, member) in properties(response) {
         if let Some((rank, items)) = rank_array(name, member, words) {
             found.push((rank, vec![name], items));
-        } else if is(member, "object") && !NOT_RECORDS.contains(&name) {
+        } else if is(member, "object") && !NOT_RECORDS.contains(&name.to_ascii_lowercase().as_str())
+        {
             for (inner, nested) in properties(member) {
                 if let Some((rank, items)) = rank_array(inner, nested, words) {
                     // One level deeper is a little less likely than a direct member.
@@ -153,12 +168,12 @@ pub(crate) fn find_records(response: &Value, words: &[String]) -> Option<Records
 /// How likely an array member is to hold the records; `None` when it is not an array of
 /// objects or is known not to be records.
 fn rank_array<'a>(name: &str, member: &'a Value, words: &[String]) -> Option<(i32, &'a Value)> {
-    if !is(member, "array") || NOT_RECORDS.contains(&name) {
+    let lower = name.to_ascii_lowercase();
+    if !is(member, "array") || NOT_RECORDS.contains(&lower.as_str()) {
         return None;
     }
     let items = member.get("items")?;
     let objects = is(items, "object") || items.get("x-recursive").is_some();
-    let lower = name.to_ascii_lowercase();
     let mut rank = if objects { 10 } else { 2 };
     if RECORD_MEMBERS.contains(&lower.as_str()) {
         rank += 5;

@@ -8,7 +8,7 @@ use crate::classify::{classify, resource_words};
 use crate::openapi::RawOperation;
 use crate::pagination::Signals;
 use crate::report::{DiscoveryReport, ListDetails, Operation, Parameter};
-use crate::schema::{inline, properties};
+use crate::schema::{inline, property_paths};
 use crate::{auth, incremental, mapping, pagination};
 
 /// Reads everything a connector needs from an API description. Deterministic: the same document
@@ -22,7 +22,11 @@ pub fn discover(document: &ApiDocument, registry: &CanonicalRegistry) -> Discove
             .unwrap_or_default()
     };
     let global = document.global_security();
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<String> = document
+        .reference_problems()
+        .iter()
+        .map(|problem| format!("{problem} (read as any value)"))
+        .collect();
     let auth: Vec<_> = document
         .security_schemes()
         .into_iter()
@@ -36,11 +40,12 @@ pub fn discover(document: &ApiDocument, registry: &CanonicalRegistry) -> Discove
         ));
     }
     let mut rate_limit_headers: Vec<String> = Vec::new();
-    let operations = document
-        .operations()
+    let raw_operations = document.operations();
+    let collections = collection_paths(document, &raw_operations);
+    let operations = raw_operations
         .iter()
         .map(|raw| {
-            let operation = discover_operation(document, raw, registry);
+            let operation = discover_operation(document, raw, registry, &collections);
             if let Some(list) = &operation.list {
                 for header in &list.rate_limit_headers {
                     if !rate_limit_headers.contains(header) {
@@ -72,45 +77,73 @@ pub(crate) fn operation_id(raw: &RawOperation<'_>) -> String {
     }
 }
 
+/// The paths with a GET that returns records (a POST there creates one).
+pub(crate) fn collection_paths<'a>(
+    document: &ApiDocument,
+    operations: &[RawOperation<'a>],
+) -> Vec<&'a str> {
+    operations
+        .iter()
+        .filter(|raw| raw.method == "GET")
+        .filter(|raw| {
+            let response = success_schema(document, raw);
+            matches!(
+                classify(raw, response.as_ref(), &[], false),
+                (crate::OperationKind::List, _)
+            )
+        })
+        .map(|raw| raw.path)
+        .collect()
+}
+
+fn success_schema(document: &ApiDocument, raw: &RawOperation<'_>) -> Option<Value> {
+    raw.success
+        .as_ref()
+        .filter(|success| success.json)
+        .and_then(|success| success.schema)
+        .map(|schema| inline(document.root(), schema))
+}
+
 /// The report of one operation.
 pub(crate) fn discover_operation(
     document: &ApiDocument,
     raw: &RawOperation<'_>,
     registry: &CanonicalRegistry,
+    collections: &[&str],
 ) -> Operation {
     let root = document.root();
-    let response = raw
+    let response = success_schema(document, raw);
+    let body = raw.body.map(|body| inline(root, body));
+    // Dotted paths, so a cursor nested in the body (`pagination.starting_after`) is found.
+    let body_fields = body
+        .as_ref()
+        .map(|body| {
+            property_paths(body, 2)
+                .into_iter()
+                .map(|(path, _)| path.join("."))
+                .collect()
+        })
+        .unwrap_or_default();
+    let headers = raw
         .success
         .as_ref()
-        .filter(|success| success.json)
-        .and_then(|success| success.schema)
-        .map(|schema| inline(root, schema));
-    let (kind, records) = classify(raw, response.as_ref());
+        .map(|success| success.headers.as_slice())
+        .unwrap_or_default();
+    let pagination = pagination::candidates(&Signals {
+        params: raw.params.iter().collect(),
+        body_fields,
+        response: response.as_ref(),
+        headers,
+    });
+    // Sure paging: a cursor parameter and the response field that feeds it.
+    let paged = pagination
+        .iter()
+        .any(|c| c.config.kind() == "cursor" && c.confidence >= 0.85);
+    let (kind, records) = classify(raw, response.as_ref(), collections, paged);
     let list = records.map(|records| {
-        let body = raw.body.map(|body| inline(root, body));
-        let body_fields = body
-            .as_ref()
-            .map(|body| {
-                properties(body)
-                    .into_iter()
-                    .map(|(name, _)| name.to_owned())
-                    .collect()
-            })
-            .unwrap_or_default();
-        let headers = raw
-            .success
-            .as_ref()
-            .map(|success| success.headers.as_slice())
-            .unwrap_or_default();
-        let signals = Signals {
-            params: raw.params.iter().collect(),
-            body_fields,
-            response: response.as_ref(),
-            headers,
-        };
         let words = resource_words(raw);
         ListDetails {
-            pagination: pagination::candidates(&signals),
+            pagination,
             incremental: incremental::candidates(&raw.params, &records.schema),
             canonical: mapping::rank_canonical_types(registry, &words, &records.schema),
             rate_limit_headers: headers

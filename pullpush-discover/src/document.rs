@@ -21,10 +21,12 @@ pub enum SpecVersion {
     OpenApi31,
 }
 
-/// A parsed API description whose local `$ref`s all resolve.
-#[derive(Debug, Clone)]
+/// A parsed API description, with the problems of its `$ref`s.
+#[derive(Debug)]
 pub struct ApiDocument {
     root: Value,
+    /// Broken references (dangling, external, cycles), in document order.
+    reference_problems: Vec<DiscoverError>,
     version: SpecVersion,
     /// The version string as written, e.g. `3.0.3`.
     declared: String,
@@ -81,9 +83,10 @@ impl ApiDocument {
                 message: "`paths` must be an object".into(),
             });
         }
-        check_refs(&root)?;
+        let reference_problems = check_refs(&root);
         Ok(ApiDocument {
             root,
+            reference_problems,
             version,
             declared,
         })
@@ -92,6 +95,13 @@ impl ApiDocument {
     /// The whole document.
     pub fn root(&self) -> &Value {
         &self.root
+    }
+
+    /// The `$ref`s that do not resolve — dangling, pointing outside the document, or circles that
+    /// never reach a schema — in document order. Discovery reads them as "any value" and lists
+    /// them as warnings; callers that want a clean document (`--strict`) refuse it instead.
+    pub fn reference_problems(&self) -> &[DiscoverError] {
+        &self.reference_problems
     }
 
     /// Which specification the document follows.

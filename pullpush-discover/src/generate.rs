@@ -119,7 +119,7 @@ pub fn generate(
     let mut streams = Vec::new();
     let mut names: Vec<String> = Vec::new();
     for (index, (raw, ty)) in chosen.iter().enumerate() {
-        let operation = discover_operation(document, raw, registry);
+        let operation = discover_operation(document, raw, registry, &[]);
         streams.push(draft.stream(index, raw, &operation, ty, &mut names)?);
     }
 
@@ -498,7 +498,13 @@ impl Builder {
                     &pagination.config
                 && let Some(field) = cursor_body_field(&pagination.evidence)
             {
-                body.insert(field, json!("{{ page.token }}"));
+                // `pagination.starting_after` → {"pagination": {"starting_after": …}}.
+                let steps: Vec<&str> = field.split('.').collect();
+                let mut value = json!("{{ page.token }}");
+                for step in steps[1..].iter().rev() {
+                    value = json!({ *step: value });
+                }
+                body.insert(steps[0].to_owned(), value);
             }
             read.insert("body".into(), Value::Object(body));
         }

@@ -16,6 +16,8 @@ const SINCE_PARAMS: &[&str] = &[
     "modifiedafter",
     "changedsince",
     "updatedatmin",
+    "updatedatbegintime",
+    "updatedatstart",
     "updatedatgte",
     "updatedatgt",
     "updatedatfrom",

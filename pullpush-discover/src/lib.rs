@@ -39,6 +39,7 @@ pub use document::{ApiDocument, DEFAULT_MAX_DOCUMENT_BYTES, SpecVersion};
 pub use error::DiscoverError;
 pub use generate::{Draft, GenerateOptions, Guess, StreamRequest, generate};
 pub use mapping::{FieldSuggestion, MappingSuggestions, rank_canonical_types, suggest_mappings};
+pub use probe::{PageAnalysis, ProbeError, ProbeOptions, ProbeReport, analyze_page, probe};
 pub use report::{
     AuthCandidate, CanonicalCandidate, DiscoveryReport, IncrementalCandidate, ListDetails,
     Operation, OperationKind, PaginationCandidate, Parameter, Server, ServerVariable,

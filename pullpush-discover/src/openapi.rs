@@ -83,18 +83,26 @@ impl ApiDocument {
                 .map(|schemes| schemes.iter().filter_map(Value::as_str).collect())
                 .unwrap_or_default();
             // https first: a connector should not send credentials in the clear when it can not.
-            let scheme = if schemes.is_empty() || schemes.contains(&"https") {
-                "https"
-            } else {
-                schemes[0]
-            };
-            let url = format!("{scheme}://{host}{base}");
-            return vec![Server {
-                resolved: Some(url.trim_end_matches('/').to_owned()),
-                url,
-                description: None,
-                variables: Vec::new(),
-            }];
+            let mut schemes: Vec<&str> = schemes
+                .into_iter()
+                .filter(|scheme| matches!(*scheme, "https" | "http"))
+                .collect();
+            if schemes.is_empty() {
+                schemes.push("https");
+            }
+            schemes.sort_by_key(|scheme| *scheme != "https");
+            return schemes
+                .into_iter()
+                .map(|scheme| {
+                    let url = format!("{scheme}://{host}{base}");
+                    Server {
+                        resolved: Some(url.trim_end_matches('/').to_owned()),
+                        url,
+                        description: None,
+                        variables: Vec::new(),
+                    }
+                })
+                .collect();
         }
         let Some(Value::Array(servers)) = root.get("servers") else {
             return Vec::new();

@@ -11,6 +11,7 @@ use crate::schema::{self, is, property_paths};
 /// Parameters that carry an opaque cursor (names normalised: lower case, letters and digits).
 const CURSOR_PARAMS: &[&str] = &[
     "cursor",
+    "scrollparam",
     "startingafter",
     "after",
     "pagetoken",
@@ -24,6 +25,7 @@ const CURSOR_PARAMS: &[&str] = &[
 /// Response fields that hold the next cursor, as normalised dotted paths or last names.
 const CURSOR_FIELDS: &[&str] = &[
     "nextcursor",
+    "scrollparam",
     "cursor",
     "nextpagetoken",
     "nexttoken",
@@ -113,24 +115,28 @@ pub(crate) fn candidates(signals: &Signals<'_>) -> Vec<PaginationCandidate> {
         signals
             .body_fields
             .iter()
-            .find(|field| names.contains(&normalise(field).as_str()))
+            .find(|field| {
+                let last = field.rsplit('.').next().unwrap_or(field);
+                names.contains(&normalise(last).as_str())
+            })
             .map(String::as_str)
     };
     let fields = response_fields(signals.response);
     // A full dotted path (`meta.cursors.next`) beats a bare name met anywhere; shallow fields
     // come first in `fields`, so they win among bare names.
-    let field = |names: &[&str], want: &str| -> Option<String> {
+    let field_with_optional = |names: &[&str], want: &str| -> Option<(String, bool)> {
         let typed = |kind: &String| want.is_empty() || kind == want;
         fields
             .iter()
-            .find(|(dotted, _, kind, _)| names.contains(&dotted.as_str()) && typed(kind))
+            .find(|(dotted, _, kind, ..)| names.contains(&dotted.as_str()) && typed(kind))
             .or_else(|| {
                 fields
                     .iter()
-                    .find(|(_, last, kind, _)| names.contains(&last.as_str()) && typed(kind))
+                    .find(|(_, last, kind, ..)| names.contains(&last.as_str()) && typed(kind))
             })
-            .map(|(_, _, _, path)| path.clone())
+            .map(|(_, _, _, path, optional)| (path.clone(), *optional))
     };
+    let field = |names: &[&str], want: &str| field_with_optional(names, want).map(|(path, _)| path);
     let has_more = field(HAS_MORE_FIELDS, "boolean");
     let total_records = field(TOTAL_RECORD_FIELDS, "integer");
     let total_pages = field(TOTAL_PAGE_FIELDS, "integer");
@@ -152,9 +158,17 @@ pub(crate) fn candidates(signals: &Signals<'_>) -> Vec<PaginationCandidate> {
         });
     };
 
-    // An explicit next link is the most reliable: the API says where to go.
-    if let Some(path) = field(NEXT_URL_FIELDS, "string") {
+    // An explicit next link is reliable when it can be absent: the API says where to go and
+    // stops saying it. A link the document requires on every page may point back at the last
+    // page, which the engine refuses as a loop, so parameters are preferred then.
+    // `meta.cursors.next` is a cursor, not a URL, whatever its last name says.
+    let next_url = field_with_optional(NEXT_URL_FIELDS, "string")
+        .filter(|(path, _)| !path.to_ascii_lowercase().contains("cursor"));
+    if let Some((path, optional)) = next_url {
         let mut evidence = vec![format!("response field `{path}` (next page URL)")];
+        if !optional {
+            evidence.push("documented as always present, so the last page may link to itself".into());
+        }
         evidence.extend(size_evidence.clone());
         push(
             PaginationConfig::NextUrl {
@@ -163,7 +177,7 @@ pub(crate) fn candidates(signals: &Signals<'_>) -> Vec<PaginationCandidate> {
                 stop: stop(has_more.clone(), None, None),
                 max_pages: None,
             },
-            0.9,
+            if optional { 0.88 } else { 0.7 },
             evidence,
         );
     }
@@ -251,8 +265,9 @@ pub(crate) fn candidates(signals: &Signals<'_>) -> Vec<PaginationCandidate> {
         evidence.extend(size_evidence.clone());
         let mut confidence = 0.7 + if page_size.is_some() { 0.1 } else { 0.0 };
         if let Some(path) = &total_pages {
+            // A page count gives the walk a definite end, whatever the links say.
             evidence.push(format!("response field `{path}` (total pages)"));
-            confidence += 0.05;
+            confidence += 0.1;
         }
         push(
             PaginationConfig::PageNumber {
@@ -334,6 +349,30 @@ fn first_page(schema: Option<&Value>) -> u64 {
     }
 }
 
+/// Whether the field at `path` may be missing or null: not in its parent's `required`, or
+/// nullable.
+fn may_be_absent(response: &Value, path: &[&str], member: &Value) -> bool {
+    let nullable = member.get("nullable") == Some(&Value::Bool(true))
+        || member.get("x-nullable") == Some(&Value::Bool(true))
+        || schema::types(member).contains(&"null");
+    let mut parent = response;
+    for step in &path[..path.len().saturating_sub(1)] {
+        match schema::properties(parent).into_iter().find(|(name, _)| name == step) {
+            Some((_, next)) => parent = next,
+            None => return true,
+        }
+    }
+    let required = parent
+        .get("required")
+        .and_then(Value::as_array)
+        .is_some_and(|names| {
+            names
+                .iter()
+                .any(|name| Some(name.as_str().unwrap_or_default()) == path.last().copied())
+        });
+    nullable || !required
+}
+
 /// Lower case, letters and digits only: `page[size]`, `PageSize` and `page_size` are one name.
 pub(crate) fn normalise(name: &str) -> String {
     name.chars()
@@ -343,8 +382,8 @@ pub(crate) fn normalise(name: &str) -> String {
 }
 
 /// The response's fields outside the records: `(normalised dotted path, normalised last name,
-/// JSON type, definition JSONPath)`.
-fn response_fields(response: Option<&Value>) -> Vec<(String, String, String, String)> {
+/// JSON type, definition JSONPath, whether it may be absent or null)`.
+fn response_fields(response: Option<&Value>) -> Vec<(String, String, String, String, bool)> {
     let Some(response) = response else {
         return Vec::new();
     };
@@ -369,9 +408,131 @@ fn response_fields(response: Option<&Value>) -> Vec<(String, String, String, Str
                 // Untyped: let it match as a string, the commonest case.
                 "string"
             };
-            (dotted, last, kind.to_owned(), schema::json_path(&path))
+            let optional = may_be_absent(response, &path, member);
+            (dotted, last, kind.to_owned(), schema::json_path(&path), optional)
         })
         .collect::<Vec<_>>();
     fields.sort_by_key(|(dotted, ..)| dotted.matches('.').count());
     fields
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn param<'a>(name: &'a str, schema: &'a Value) -> RawParam<'a> {
+        RawParam {
+            name,
+            location: "query",
+            required: false,
+            schema,
+            description: None,
+        }
+    }
+
+    fn kinds(candidates: &[PaginationCandidate]) -> Vec<&'static str> {
+        candidates.iter().map(|c| c.config.kind()).collect()
+    }
+
+    #[test]
+    fn cursor_parameter_and_field() {
+        let limit = json!({"type": "integer", "maximum": 200, "default": 50});
+        let plain = json!({"type": "string"});
+        let params = [param("cursor", &plain), param("limit", &limit)];
+        let response = json!({"properties": {
+            "customers": {"type": "array", "items": {"type": "object"}},
+            "cursor": {"type": "string"}
+        }});
+        let found = candidates(&Signals {
+            params: params.iter().collect(),
+            body_fields: vec![],
+            response: Some(&response),
+            headers: &[],
+        });
+        assert_eq!(kinds(&found), ["cursor"]);
+        assert_eq!(
+            serde_json::to_value(&found[0].config).unwrap(),
+            json!({"type": "cursor", "cursor_from": {"body": "$.cursor"}, "param": "cursor",
+                   "page_size": {"param": "limit", "value": 100},
+                   "stop": {"empty_page": true, "short_page": false}})
+        );
+        assert_eq!(found[0].confidence, 0.9);
+    }
+
+    #[test]
+    fn next_uri_beats_page_numbers_and_link_headers_are_recognised() {
+        let page = json!({"type": "integer", "minimum": 0});
+        let size = json!({"type": "integer", "maximum": 1000});
+        let token = json!({"type": "string"});
+        let params = [
+            param("PageSize", &size),
+            param("Page", &page),
+            param("PageToken", &token),
+        ];
+        let response = json!({"properties": {
+            "calls": {"type": "array", "items": {"type": "object"}},
+            "next_page_uri": {"type": "string", "format": "uri"},
+            "page": {"type": "integer"}
+        }});
+        let found = candidates(&Signals {
+            params: params.iter().collect(),
+            body_fields: vec![],
+            response: Some(&response),
+            headers: &["Link"],
+        });
+        assert_eq!(kinds(&found)[0], "next_url");
+        assert!(kinds(&found).contains(&"page_number"));
+        let page_number = found
+            .iter()
+            .find(|c| c.config.kind() == "page_number")
+            .unwrap();
+        let PaginationConfig::PageNumber { start, .. } = &page_number.config else {
+            unreachable!()
+        };
+        assert_eq!(*start, 0, "a minimum of 0 means pages count from 0");
+        assert!(found.iter().any(
+            |c| matches!(&c.config, PaginationConfig::NextUrl { next_from: TokenSource::LinkHeader, .. })
+        ));
+    }
+
+    #[test]
+    fn nested_fields_and_offsets() {
+        let plain = json!({"type": "integer"});
+        let params = [param("offset", &plain), param("limit", &plain)];
+        let response = json!({"properties": {
+            "data": {"type": "array", "items": {"type": "object"}},
+            "_links": {"type": "object", "properties": {"next": {"type": "object", "properties": {"href": {"type": "string"}}}}},
+            "itemsTotal": {"type": "integer"}
+        }});
+        let found = candidates(&Signals {
+            params: params.iter().collect(),
+            body_fields: vec![],
+            response: Some(&response),
+            headers: &[],
+        });
+        assert_eq!(kinds(&found), ["next_url", "offset"]);
+        let PaginationConfig::NextUrl { next_from, .. } = &found[0].config else {
+            unreachable!()
+        };
+        assert_eq!(next_from, &TokenSource::Body("$._links.next.href".into()));
+        let PaginationConfig::Offset { stop, .. } = &found[1].config else {
+            unreachable!()
+        };
+        assert_eq!(stop.total_records.as_deref(), Some("$.itemsTotal"));
+    }
+
+    #[test]
+    fn nothing_recognised_gives_nothing() {
+        let plain = json!({"type": "string"});
+        let params = [param("tags", &plain)];
+        let found = candidates(&Signals {
+            params: params.iter().collect(),
+            body_fields: vec![],
+            response: None,
+            headers: &[],
+        });
+        assert!(found.is_empty());
+    }
 }

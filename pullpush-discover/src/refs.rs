@@ -14,16 +14,24 @@ use crate::DiscoverError;
 /// How many `$ref` hops a chain may take before it counts as a cycle.
 const MAX_HOPS: usize = 64;
 
-/// Checks every `$ref` of the document: local, resolvable, and not part of a pure cycle.
-pub(crate) fn check_refs(root: &Value) -> Result<(), DiscoverError> {
+/// Checks every `$ref` of the document: local, resolvable, and not part of a pure cycle. Returns
+/// every problem, in document order; a document with problems is still usable (real vendor
+/// documents have the odd dangling reference), the broken references read as "any value".
+pub(crate) fn check_refs(root: &Value) -> Vec<DiscoverError> {
+    let mut problems = Vec::new();
     let mut stack: Vec<(&Value, String)> = vec![(root, String::new())];
     while let Some((value, pointer)) = stack.pop() {
         match value {
             Value::Object(object) => {
-                if let Some(Value::String(target)) = object.get("$ref") {
-                    follow(root, target, &pointer)?;
+                if let Some(Value::String(target)) = object.get("$ref")
+                    && let Err(problem) = follow(root, target, &pointer)
+                {
+                    problems.push(problem);
                 }
                 for (key, child) in object {
+                    if is_literal(key, child) {
+                        continue;
+                    }
                     if child.is_object() || child.is_array() {
                         stack.push((child, pullpush_core::push_pointer(&pointer, key)));
                     }
@@ -39,7 +47,20 @@ pub(crate) fn check_refs(root: &Value) -> Result<(), DiscoverError> {
             _ => {}
         }
     }
-    Ok(())
+    // The walk is depth-first from the end; report in document order.
+    problems.reverse();
+    problems
+}
+
+/// Whether a member holds literal data rather than document structure: examples, defaults,
+/// enums and extensions may contain objects with a `$ref` key that is just data (Square's
+/// examples do).
+fn is_literal(key: &str, value: &Value) -> bool {
+    matches!(key, "example" | "default" | "enum" | "const")
+        || key.starts_with("x-")
+        // OpenAPI 3.1 schemas' `examples` is an array of values; elsewhere `examples` is a map of
+        // Example Objects, which may be references.
+        || (key == "examples" && value.is_array())
 }
 
 /// Follows a reference (and the references it leads to) to a value.
@@ -79,19 +100,24 @@ fn lookup<'a>(root: &'a Value, target: &str, pointer: &str) -> Result<&'a Value,
 
 /// Resolves `value` if it is a reference, following chains; anything else is returned as is.
 ///
-/// Only valid on documents that passed [`check_refs`]; a reference that does not resolve (which
-/// cannot happen then) yields `Value::Null` rather than a panic.
-pub(crate) fn resolve<'a>(root: &'a Value, mut value: &'a Value) -> &'a Value {
+/// A reference that does not resolve (dangling, external, or a cycle; [`check_refs`] reported
+/// it) yields the schema `true`, "any value", rather than an error at every use.
+pub(crate) fn resolve<'a>(root: &'a Value, value: &'a Value) -> &'a Value {
+    try_resolve(root, value).unwrap_or(&ANY)
+}
+
+/// The schema that allows anything, standing in for what a broken reference pointed at.
+static ANY: Value = Value::Bool(true);
+
+/// Resolves `value` if it is a reference; `None` when the reference is broken.
+pub(crate) fn try_resolve<'a>(root: &'a Value, mut value: &'a Value) -> Option<&'a Value> {
     for _ in 0..MAX_HOPS {
         let Some(Value::String(target)) = value.get("$ref") else {
-            return value;
+            return Some(value);
         };
-        match lookup(root, target, "") {
-            Ok(next) => value = next,
-            Err(_) => return &Value::Null,
-        }
+        value = lookup(root, target, "").ok()?;
     }
-    &Value::Null
+    None
 }
 
 /// The reference a value is, if it is one, e.g. `#/components/schemas/Pet`.
@@ -122,7 +148,7 @@ mod tests {
             }},
             "paths": {"/x": {"get": {"schema": {"$ref": "#/components/schemas/A"}}}}
         });
-        check_refs(&doc).unwrap();
+        assert!(check_refs(&doc).is_empty());
         let resolved = resolve(&doc, &doc["paths"]["/x"]["get"]["schema"]);
         assert_eq!(resolved["type"], "object");
     }
@@ -130,38 +156,44 @@ mod tests {
     #[test]
     fn dangling_refs_name_target_and_place() {
         let doc = json!({"paths": {"/a/{id}": {"get": {"schema": {"$ref": "#/components/schemas/Nope"}}}}});
-        let error = check_refs(&doc).unwrap_err().to_string();
+        let problems = check_refs(&doc);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(resolve(&doc, &doc["paths"]["/a/{id}"]["get"]["schema"]), &json!(true));
         assert_eq!(
-            error,
+            problems[0].to_string(),
             "dangling $ref \"#/components/schemas/Nope\" at /paths/~1a~1{id}/get/schema: nothing in the document is at that location"
         );
     }
 
     #[test]
-    fn pure_cycles_are_errors() {
+    fn pure_cycles_are_reported() {
         let doc = json!({"definitions": {
             "A": {"$ref": "#/definitions/B"},
             "B": {"$ref": "#/definitions/A"}
         }});
-        let error = check_refs(&doc).unwrap_err();
-        assert!(matches!(error, DiscoverError::RefCycle { .. }), "{error}");
-        assert!(
-            error
-                .to_string()
-                .contains("#/definitions/B -> #/definitions/A"),
-            "{error}"
-        );
+        let problems = check_refs(&doc);
+        assert_eq!(problems.len(), 2, "both links of the circle: {problems:?}");
+        assert!(matches!(problems[0], DiscoverError::RefCycle { .. }));
+        let message = problems[0].to_string();
+        assert!(message.contains("#/definitions/B -> #/definitions/A"), "{message}");
         let self_ref = json!({"definitions": {"A": {"$ref": "#/definitions/A"}}});
-        assert!(matches!(
-            check_refs(&self_ref),
-            Err(DiscoverError::RefCycle { .. })
-        ));
+        assert!(matches!(check_refs(&self_ref)[..], [DiscoverError::RefCycle { .. }]));
+        assert_eq!(resolve(&self_ref, &self_ref["definitions"]["A"]), &json!(true));
+    }
+
+    #[test]
+    fn refs_inside_examples_are_data() {
+        let doc = json!({"components": {"schemas": {"A": {
+            "example": {"schema": {"$ref": "https://elsewhere.example/x.json"}},
+            "x-meta": {"$ref": "nowhere"}
+        }}}});
+        assert!(check_refs(&doc).is_empty());
     }
 
     #[test]
     fn external_refs_are_refused_with_advice() {
         let doc = json!({"paths": {"schema": {"$ref": "common.yaml#/Pet"}}});
-        let error = check_refs(&doc).unwrap_err().to_string();
+        let error = check_refs(&doc)[0].to_string();
         assert!(error.contains("outside the document"), "{error}");
     }
 
@@ -169,7 +201,7 @@ mod tests {
     fn percent_encoded_pointers_resolve() {
         let doc =
             json!({"paths": {"/pets/{id}": {"x": 1}}, "r": {"$ref": "#/paths/~1pets~1%7Bid%7D"}});
-        check_refs(&doc).unwrap();
+        assert!(check_refs(&doc).is_empty());
         assert_eq!(resolve(&doc, &doc["r"])["x"], 1);
     }
 }

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::refs::{ref_of, resolve};
+use crate::refs::{ref_of, try_resolve};
 
 /// Nesting depth kept when inlining; deeper schemas become `{"x-truncated": true}`. Records are
 /// rarely more than a few levels deep, and mapping only looks three levels down.
@@ -44,8 +44,11 @@ impl<'a> Inliner<'a> {
             if self.stack.contains(&target) {
                 return serde_json::json!({"x-recursive": target});
             }
+            let Some(resolved) = try_resolve(self.root, schema) else {
+                return serde_json::json!({"x-unresolved": target});
+            };
             self.stack.push(target);
-            let inlined = self.inline(resolve(self.root, schema), depth);
+            let inlined = self.inline(resolved, depth);
             self.stack.pop();
             return inlined;
         }
