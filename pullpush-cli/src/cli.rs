@@ -88,6 +88,10 @@ pub struct SourceArgs {
     /// Allow fetching a URL source from loopback and private addresses (local servers).
     #[arg(long)]
     pub allow_internal: bool,
+    /// Refuse a document with broken `$ref`s (dangling, outside the document, or circular)
+    /// instead of reading them as "any value" with a warning.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Args)]

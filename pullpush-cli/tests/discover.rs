@@ -412,9 +412,18 @@ fn malformed_documents_are_refused_with_one_clear_line() {
             r##"{{"openapi": "3.0.0", {INFO}, "paths": {{"/pets": {{"get": {{"responses": {{"200": {{"description": "ok", "content": {{"application/json": {{"schema": {{"$ref": "#/components/schemas/Missing"}}}}}}}}}}}}}}}}}}"##
         ),
     );
+    // By default a broken reference is a warning and reads as "any value"; `--strict` refuses.
+    let output = pullpush(&["discover", &file]);
+    no_panic("dangling $ref, lenient", &output);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("warning: dangling $ref \"#/components/schemas/Missing\""),
+        "{}",
+        stdout(&output)
+    );
     expect_invalid(
         "dangling $ref",
-        &["discover", &file],
+        &["discover", "--strict", &file],
         &[
             "#/components/schemas/Missing",
             "/paths/~1pets/get/responses/200/content/application~1json/schema",
@@ -431,7 +440,7 @@ fn malformed_documents_are_refused_with_one_clear_line() {
     );
     expect_invalid(
         "$ref cycle",
-        &["discover", &file],
+        &["discover", "--strict", &file],
         &["cycle", "#/components/schemas/A", "#/components/schemas/B"],
     );
 
@@ -442,12 +451,16 @@ fn malformed_documents_are_refused_with_one_clear_line() {
             r#"{{"openapi": "3.0.0", {INFO}, "paths": {{"/pets": {{"get": {{"responses": {{"200": {{"description": "ok", "content": {{"application/json": {{"schema": {{"$ref": "other.yaml#/Pet"}}}}}}}}}}}}}}}}}}"#
         ),
     );
-    expect_invalid("external $ref", &["discover", &file], &["other.yaml"]);
+    expect_invalid(
+        "external $ref",
+        &["discover", "--strict", &file],
+        &["other.yaml"],
+    );
 
     // The same errors from `generate`, which reads the document the same way.
     expect_invalid(
         "generate, external $ref",
-        &["generate", &file, "--stream", "GET /pets=product"],
+        &["generate", "--strict", &file, "--stream", "GET /pets=product"],
         &["other.yaml"],
     );
 }

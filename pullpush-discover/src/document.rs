@@ -104,6 +104,20 @@ impl ApiDocument {
         &self.reference_problems
     }
 
+    /// The document, or an error naming the first broken reference when there is any: for
+    /// callers that want a clean document rather than warnings.
+    pub fn strict(mut self) -> Result<Self, DiscoverError> {
+        if self.reference_problems.is_empty() {
+            return Ok(self);
+        }
+        let more = self.reference_problems.len() - 1;
+        let first = self.reference_problems.swap_remove(0);
+        Err(DiscoverError::BrokenReferences {
+            first: Box::new(first),
+            more,
+        })
+    }
+
     /// Which specification the document follows.
     pub fn version(&self) -> SpecVersion {
         self.version

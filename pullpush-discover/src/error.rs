@@ -45,6 +45,14 @@ pub enum DiscoverError {
         /// The references of the circle, in order.
         chain: Vec<String>,
     },
+    /// Strict reading refused a document with broken references.
+    #[error("{first}{}", more_refs(*.more))]
+    BrokenReferences {
+        /// The first broken reference.
+        first: Box<DiscoverError>,
+        /// How many more there are.
+        more: usize,
+    },
     /// A part of the document has the wrong shape, e.g. `paths` is not an object.
     #[error("{pointer}: {message}")]
     Malformed {
@@ -72,6 +80,13 @@ pub enum DiscoverError {
     /// A canonical type named on the command line is unknown.
     #[error(transparent)]
     Canonical(#[from] pullpush_core::CanonicalError),
+}
+
+fn more_refs(more: usize) -> String {
+    match more {
+        0 => String::new(),
+        n => format!(" (and {n} more broken $ref(s))"),
+    }
 }
 
 fn suggestion(did_you_mean: &Option<String>) -> String {

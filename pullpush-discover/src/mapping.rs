@@ -117,11 +117,12 @@ fn suggest(ty: &CanonicalType, record_schema: &Value) -> (MappingSuggestions, Ve
         .map(|((name, _), _)| (*name).clone())
         .collect();
     let source_updated_at = source_updated_at(&fields, &suggestions, &natives);
+    let source_id = source_id(ty, &suggestions, &natives);
     let suggestions = MappingSuggestions {
         canonical_type: ty.name().to_owned(),
         fields: suggestions.into_iter().flatten().collect(),
         unmapped_required,
-        source_id: source_id(ty.name(), &natives),
+        source_id,
         source_updated_at,
     };
     (suggestions, weak)
@@ -639,15 +640,20 @@ fn suggest_each(
     Some(suggestion)
 }
 
-/// The record's own id, for `source_id`: a top-level `id`, `<type>Id`, `uuid`, `sid` or `guid`
-/// as a bare path (the envelope takes any scalar).
-fn source_id(type_name: &str, natives: &[NativeField<'_>]) -> Option<FieldSuggestion> {
+/// The record's own id, for `source_id`: a top-level `id`, `<type>Id`, `uuid`, `sid` or `guid`,
+/// else the native field the type's own id field reads when it is a top-level one (Harbor's
+/// `user_id` for a contact), as a bare path (the envelope takes any scalar).
+fn source_id(
+    ty: &CanonicalType,
+    suggestions: &[Option<FieldSuggestion>],
+    natives: &[NativeField<'_>],
+) -> Option<FieldSuggestion> {
     let mut best: Option<(NameMatch, &NativeField<'_>)> = None;
     for native in natives {
         if native.depth() != 1 || !native.ty.is_scalar() {
             continue;
         }
-        let Some(found) = names::match_record_id(type_name, native) else {
+        let Some(found) = names::match_record_id(ty.name(), native) else {
             continue;
         };
         if best
@@ -657,13 +663,30 @@ fn source_id(type_name: &str, natives: &[NativeField<'_>]) -> Option<FieldSugges
             best = Some((found, native));
         }
     }
-    let (found, native) = best?;
+    if let Some((found, native)) = best {
+        return Some(FieldSuggestion {
+            field: "source_id".into(),
+            expr: Expr::Path(native.path.clone()),
+            source: native.path.clone(),
+            confidence: score(found.score),
+            reason: format!("{}; {}", found.reason, native.ty.name()),
+        });
+    }
+    let own_id = ty
+        .fields()
+        .keys()
+        .zip(suggestions)
+        .find(|(name, _)| names::is_record_id(name, ty.name()))
+        .and_then(|(_, suggestion)| suggestion.as_ref())?;
+    let native = natives
+        .iter()
+        .find(|native| native.path == own_id.source && native.depth() == 1)?;
     Some(FieldSuggestion {
         field: "source_id".into(),
         expr: Expr::Path(native.path.clone()),
         source: native.path.clone(),
-        confidence: score(found.score),
-        reason: format!("{}; {}", found.reason, native.ty.name()),
+        confidence: own_id.confidence,
+        reason: format!("`{}` is the record's {}", native.display(), own_id.field),
     })
 }
 

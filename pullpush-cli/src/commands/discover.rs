@@ -59,7 +59,12 @@ pub fn load_document(args: &SourceArgs) -> anyhow::Result<Result<ApiDocument, Di
         }
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?
     };
-    Ok(ApiDocument::parse(&text, limit))
+    let document = ApiDocument::parse(&text, limit);
+    Ok(if args.strict {
+        document.and_then(ApiDocument::strict)
+    } else {
+        document
+    })
 }
 
 fn fetch(
