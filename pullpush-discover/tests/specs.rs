@@ -1,5 +1,5 @@
-//! Acceptance tests over the ten real vendor OpenAPI/Swagger documents in `shared/specs` (see
-//! `shared/specs/SOURCES.md`).
+//! Acceptance tests over the ten real vendor OpenAPI/Swagger documents in
+//! `pullpush-discover/tests/specs` (a copy of the project's shared corpus; see its SOURCES.md).
 //!
 //! Every expected value below was read from the documents themselves — by eye and with small
 //! Python scripts over the parsed files (`json.load` / `yaml.safe_load`, `$ref`s followed by hand)
@@ -1415,11 +1415,11 @@ impl Failures {
 }
 
 fn specs_dir() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/specs");
     assert!(
         dir.join("SOURCES.md").is_file(),
-        "the OpenAPI test corpus is missing: expected it at {} (the `shared/specs` directory \
-         next to the repository checkout; CI provides it). These tests cannot run without it.",
+        "the OpenAPI test corpus is missing: expected it at {} (committed in the repository, \
+         see its SOURCES.md)",
         dir.display()
     );
     dir
