@@ -222,53 +222,58 @@ impl Builder {
     /// A literal base URL from the document's first absolute server; otherwise a config value.
     fn base_url(&mut self, document: &ApiDocument) -> String {
         let servers = document.servers();
-        if let Some(server) = servers.first() {
-            if let Some(resolved) = &server.resolved {
-                if server.variables.is_empty() {
-                    let reason = if servers.len() > 1 {
-                        format!(
-                            "the first of {} servers; others: {}",
-                            servers.len(),
-                            servers[1..]
-                                .iter()
-                                .map(|s| s.url.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )
-                    } else {
-                        "the document's only server".to_owned()
-                    };
-                    self.guess(
-                        "/base_url",
-                        if servers.len() > 1 { 0.8 } else { 0.95 },
-                        reason,
-                    );
-                    return resolved.clone();
+        let first = servers.first();
+        if let Some(server) = first
+            && let Some(resolved) = &server.resolved
+            && server.variables.is_empty()
+        {
+            let reason = if servers.len() > 1 {
+                format!(
+                    "the first of {} servers; others: {}",
+                    servers.len(),
+                    servers[1..]
+                        .iter()
+                        .map(|s| s.url.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            } else {
+                "the document's only server".to_owned()
+            };
+            let confidence = if servers.len() > 1 { 0.8 } else { 0.95 };
+            self.guess("/base_url", confidence, reason);
+            return resolved.clone();
+        }
+        if let Some(server) = first
+            && !server.variables.is_empty()
+            && server.url.starts_with("http")
+        {
+            // Variables become config values, with their defaults when documented.
+            let mut url = server.url.trim_end_matches('/').to_owned();
+            for variable in &server.variables {
+                let name = snake(&variable.name);
+                let mut property = json!({
+                    "type": "string",
+                    "description": format!("Server variable `{}` of {}.", variable.name, server.url)
+                });
+                if let Some(default) = &variable.default {
+                    property["default"] = json!(default);
                 }
-                // Variables become config values with their defaults.
-                let mut url = server.url.trim_end_matches('/').to_owned();
-                for variable in &server.variables {
-                    let name = snake(&variable.name);
-                    let mut property = json!({"type": "string", "description": format!("Server variable `{}` of {}.", variable.name, server.url)});
-                    if let Some(default) = &variable.default {
-                        property["default"] = json!(default);
-                    }
-                    if !variable.values.is_empty() {
-                        property["enum"] = json!(variable.values);
-                    }
-                    self.config_property(&name, property, variable.default.is_none());
-                    url = url.replace(
-                        &format!("{{{}}}", variable.name),
-                        &format!("{{{{ config.{name} }}}}"),
-                    );
+                if !variable.values.is_empty() {
+                    property["enum"] = json!(variable.values);
                 }
-                self.guess(
-                    "/base_url",
-                    0.8,
-                    format!("server {} with its variables as config values", server.url),
+                self.config_property(&name, property, variable.default.is_none());
+                url = url.replace(
+                    &format!("{{{}}}", variable.name),
+                    &format!("{{{{ config.{name} }}}}"),
                 );
-                return url;
             }
+            self.guess(
+                "/base_url",
+                0.8,
+                format!("server {} with its variables as config values", server.url),
+            );
+            return url;
         }
         let suffix = servers
             .first()
