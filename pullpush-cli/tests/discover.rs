@@ -1,5 +1,5 @@
 //! `pullpush discover` and `pullpush generate` end to end, over the ten real vendor documents in
-//! `shared/specs` and over malformed inputs made on the fly.
+//! `pullpush-discover/tests/specs` and over malformed inputs made on the fly.
 //!
 //! Expected values (titles, versions, operation counts, the operation ids used as streams) were
 //! read from the documents with scripts, not from the tool's output.
@@ -14,11 +14,11 @@ fn root() -> PathBuf {
 }
 
 fn specs_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../pullpush-discover/tests/specs");
     assert!(
         dir.join("SOURCES.md").is_file(),
-        "the OpenAPI test corpus is missing: expected it at {} (the `shared/specs` directory \
-         next to the repository checkout; CI provides it). These tests cannot run without it.",
+        "the OpenAPI test corpus is missing: expected it at {} (committed in the repository, \
+         see its SOURCES.md)",
         dir.display()
     );
     dir

@@ -56,9 +56,7 @@ pub(crate) fn classify(
         },
         "POST" if records.is_some() && is_search(&words) => OperationKind::List,
         "POST" | "PUT" if ends_with_param => OperationKind::Update,
-        "POST" | "PUT"
-            if collections.contains(&operation.path) || !is_action(operation.path) =>
-        {
+        "POST" | "PUT" if collections.contains(&operation.path) || !is_action(operation.path) => {
             OperationKind::Create
         }
         "PATCH" => OperationKind::Update,

@@ -167,7 +167,8 @@ pub(crate) fn candidates(signals: &Signals<'_>) -> Vec<PaginationCandidate> {
     if let Some((path, optional)) = next_url {
         let mut evidence = vec![format!("response field `{path}` (next page URL)")];
         if !optional {
-            evidence.push("documented as always present, so the last page may link to itself".into());
+            evidence
+                .push("documented as always present, so the last page may link to itself".into());
         }
         evidence.extend(size_evidence.clone());
         push(
@@ -357,7 +358,10 @@ fn may_be_absent(response: &Value, path: &[&str], member: &Value) -> bool {
         || schema::types(member).contains(&"null");
     let mut parent = response;
     for step in &path[..path.len().saturating_sub(1)] {
-        match schema::properties(parent).into_iter().find(|(name, _)| name == step) {
+        match schema::properties(parent)
+            .into_iter()
+            .find(|(name, _)| name == step)
+        {
             Some((_, next)) => parent = next,
             None => return true,
         }
@@ -409,7 +413,13 @@ fn response_fields(response: Option<&Value>) -> Vec<(String, String, String, Str
                 "string"
             };
             let optional = may_be_absent(response, &path, member);
-            (dotted, last, kind.to_owned(), schema::json_path(&path), optional)
+            (
+                dotted,
+                last,
+                kind.to_owned(),
+                schema::json_path(&path),
+                optional,
+            )
         })
         .collect::<Vec<_>>();
     fields.sort_by_key(|(dotted, ..)| dotted.matches('.').count());
@@ -492,9 +502,13 @@ mod tests {
             unreachable!()
         };
         assert_eq!(*start, 0, "a minimum of 0 means pages count from 0");
-        assert!(found.iter().any(
-            |c| matches!(&c.config, PaginationConfig::NextUrl { next_from: TokenSource::LinkHeader, .. })
-        ));
+        assert!(found.iter().any(|c| matches!(
+            &c.config,
+            PaginationConfig::NextUrl {
+                next_from: TokenSource::LinkHeader,
+                ..
+            }
+        )));
     }
 
     #[test]

@@ -158,7 +158,10 @@ mod tests {
         let doc = json!({"paths": {"/a/{id}": {"get": {"schema": {"$ref": "#/components/schemas/Nope"}}}}});
         let problems = check_refs(&doc);
         assert_eq!(problems.len(), 1);
-        assert_eq!(resolve(&doc, &doc["paths"]["/a/{id}"]["get"]["schema"]), &json!(true));
+        assert_eq!(
+            resolve(&doc, &doc["paths"]["/a/{id}"]["get"]["schema"]),
+            &json!(true)
+        );
         assert_eq!(
             problems[0].to_string(),
             "dangling $ref \"#/components/schemas/Nope\" at /paths/~1a~1{id}/get/schema: nothing in the document is at that location"
@@ -175,10 +178,19 @@ mod tests {
         assert_eq!(problems.len(), 2, "both links of the circle: {problems:?}");
         assert!(matches!(problems[0], DiscoverError::RefCycle { .. }));
         let message = problems[0].to_string();
-        assert!(message.contains("#/definitions/B -> #/definitions/A"), "{message}");
+        assert!(
+            message.contains("#/definitions/B -> #/definitions/A"),
+            "{message}"
+        );
         let self_ref = json!({"definitions": {"A": {"$ref": "#/definitions/A"}}});
-        assert!(matches!(check_refs(&self_ref)[..], [DiscoverError::RefCycle { .. }]));
-        assert_eq!(resolve(&self_ref, &self_ref["definitions"]["A"]), &json!(true));
+        assert!(matches!(
+            check_refs(&self_ref)[..],
+            [DiscoverError::RefCycle { .. }]
+        ));
+        assert_eq!(
+            resolve(&self_ref, &self_ref["definitions"]["A"]),
+            &json!(true)
+        );
     }
 
     #[test]
