@@ -60,6 +60,10 @@ const THRESHOLD: f64 = 0.3;
 /// What each level below the top costs, so `$.id` beats `$.customer.id`.
 const DEPTH_PENALTY: f64 = 0.05;
 
+/// Fields that describe the record itself, so a nested object's (`customer.created_at`) never
+/// fills them, like a nested id never fills the record's id.
+const RECORD_LEVEL: &[&str] = &["createdAt", "updatedAt"];
+
 /// How deep fields of array elements are read for `each`.
 const ELEMENT_DEPTH: usize = 2;
 
@@ -216,7 +220,7 @@ const RESOURCE_HINTS: &[(&str, &[&str])] = &[
 /// One canonical type scored against an operation.
 fn candidate(ty: &CanonicalType, resource_words: &[String], schema: &Value) -> CanonicalCandidate {
     let (suggestions, weak) = suggest(ty, schema);
-    let found = |name: &str| {
+    let is_found = |name: &str| {
         suggestions
             .fields
             .iter()
@@ -262,7 +266,7 @@ fn candidate(ty: &CanonicalType, resource_words: &[String], schema: &Value) -> C
 
     let found: Vec<&str> = required
         .iter()
-        .filter(|(name, _)| found(name))
+        .filter(|(name, _)| is_found(name))
         .map(|(name, _)| name.as_str())
         .collect();
     let mut reason = String::new();
@@ -415,7 +419,7 @@ fn score_pair(
         .or_else(|| email_by_format(target.kind, native))?;
     let extra_depth = native.depth().saturating_sub(base_depth + 1);
     // `$.customer.id` is the customer's id, not the order's.
-    if name.as_record_id && extra_depth > 0 {
+    if extra_depth > 0 && (name.as_record_id || RECORD_LEVEL.contains(&target.name)) {
         return None;
     }
     let conversion = convert::convert(target.kind, native)?;

@@ -216,6 +216,7 @@ const SYNONYMS: &[(&str, &[&str])] = &[
             "amount_total",
             "order_total",
             "line_total",
+            "line_amount",
         ],
     ),
     (
@@ -265,7 +266,13 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ),
     (
         "customerId",
-        &["customer_id", "customer.id", "client_id", "buyer_id"],
+        &[
+            "customer_id",
+            "customer.id",
+            "client_id",
+            "buyer_id",
+            "contact_id",
+        ],
     ),
     (
         "lineItems",
@@ -718,13 +725,12 @@ pub(super) fn match_name(
     if best.is_some() {
         return best;
     }
-    // Containment, e.g. `billing_email` for email: weaker, and never for ids, where `customer_id`
-    // containing `id` says nothing about the record's own id.
+    // Containment at the end of the name, where English puts the head noun: `billing_email` is
+    // an e-mail, `CompanyNumber` is a number, not a company. Weaker, and never for ids, where
+    // `customer_id` ending in `id` says nothing about the record's own id.
     let words = words(native.name());
-    let runs: Vec<String> = (0..words.len())
-        .flat_map(|start| (start + 1..=words.len()).map(move |end| (start, end)))
-        .filter(|&(start, end)| end - start < words.len())
-        .map(|(start, end)| words[start..end].concat())
+    let runs: Vec<String> = (1..words.len())
+        .map(|start| words[start..].concat())
         .collect();
     terms
         .iter()
