@@ -19,18 +19,39 @@ Prints one line per check and a final `N passed, M failed`; exits 1 if any check
 import json
 import sys
 import traceback
+from pathlib import Path
 
 import anyio
 from mcp import Client, StdioServerParameters
 
 TOOLS = {
+    "discover_api",
+    "generate_definition",
     "get_canonical_type",
     "get_connector_schema",
+    "get_operation",
     "list_canonical_types",
+    "map_fields",
+    "probe_endpoint",
     "test_definition",
     "validate_canonical_records",
     "validate_definition",
 }
+
+# The tools that may reach outside this machine: the live test and probe, and the discovery tools
+# (their `url` form fetches the document; here they are only given documents as text).
+OPEN_WORLD = {
+    "discover_api",
+    "generate_definition",
+    "get_operation",
+    "probe_endpoint",
+    "test_definition",
+}
+
+# The demo API's OpenAPI document, passed to the discovery tools as text.
+DEMO_OPENAPI = (
+    Path(__file__).resolve().parent.parent / "pullpush-demo" / "openapi.json"
+).read_text()
 
 # A valid stock-level connector with bearer auth from config.
 STOCK_VALID = json.dumps(
@@ -113,7 +134,7 @@ async def run_session(binary: str, mode: str, expected_version: str, report: Rep
 
         tools = (await client.list_tools()).tools
         names = {tool.name for tool in tools}
-        check("lists exactly the six tools", names == TOOLS, sorted(names))
+        check(f"lists exactly the {len(TOOLS)} tools", names == TOOLS, sorted(names))
         for tool in tools:
             hints = tool.annotations
             honest = (
@@ -121,10 +142,9 @@ async def run_session(binary: str, mode: str, expected_version: str, report: Rep
                 and hints.read_only_hint is True
                 and hints.destructive_hint is False
                 and hints.idempotent_hint is True
-                # Only the live test reaches outside this machine's process.
-                and hints.open_world_hint is (tool.name == "test_definition")
+                and hints.open_world_hint is (tool.name in OPEN_WORLD)
             )
-            world = "open-world" if tool.name == "test_definition" else "closed-world"
+            world = "open-world" if tool.name in OPEN_WORLD else "closed-world"
             check(f"{tool.name} is annotated read-only, idempotent, {world}", honest, hints)
             check(
                 f"{tool.name} has object input and output schemas",
@@ -230,6 +250,65 @@ async def run_session(binary: str, mode: str, expected_version: str, report: Rep
             "get_connector_schema: returns the connector schema",
             schema.get("$id") == "https://pullpush.dev/schemas/connector.schema.json",
             list(schema)[:5],
+        )
+
+        result = await client.call_tool("discover_api", {"document": DEMO_OPENAPI})
+        output = result.structured_content or {}
+        operations = {op.get("id"): op for op in output.get("operations", [])}
+        products = (operations.get("listProducts") or {}).get("list") or {}
+        check(
+            "discover_api: the demo document's listProducts is a cursor-paginated list",
+            not result.is_error
+            and output.get("title") == "PullPush Demo Commerce API"
+            and products.get("records") == "$.data[*]"
+            and (products.get("pagination") or {}).get("kind") == "cursor"
+            and ((products.get("canonical") or [{}])[0]).get("canonical_type") == "product",
+            output if result.is_error else products,
+        )
+        check(
+            "discover_api: record schemas are left out of the summary",
+            "record_schema" not in products,
+            sorted(products),
+        )
+
+        result = await client.call_tool(
+            "generate_definition",
+            {
+                "document": DEMO_OPENAPI,
+                "streams": [{"operation": "listProducts", "canonical_type": "product"}],
+            },
+        )
+        draft = result.structured_content or {}
+        stream = ((draft.get("definition") or {}).get("streams") or [{}])[0]
+        check(
+            "generate_definition: the demo products stream is drafted and valid",
+            not result.is_error
+            and draft.get("valid") is True
+            and stream.get("canonical_type") == "product"
+            and (stream.get("pagination") or {}).get("type") == "cursor",
+            draft if result.is_error else stream,
+        )
+        check(
+            "generate_definition: text is the definition as pretty JSON with a final newline",
+            isinstance(draft.get("text"), str)
+            and draft["text"].endswith("\n")
+            and json.loads(draft["text"]) == draft.get("definition"),
+            (draft.get("text") or "")[:120],
+        )
+        result = await client.call_tool("validate_definition", {"definition": draft.get("text", "")})
+        check(
+            "generate_definition: the draft text passes validate_definition",
+            (result.structured_content or {}).get("valid") is True,
+            result.structured_content,
+        )
+
+        result = await client.call_tool(
+            "get_operation", {"document": DEMO_OPENAPI, "operation": "listProduct"}
+        )
+        check(
+            "get_operation: an unknown operation is a tool error naming the closest",
+            result.is_error is True and 'did you mean "listProducts"?' in text_of(result),
+            (result.is_error, text_of(result)),
         )
 
         resources = (await client.list_resources()).resources

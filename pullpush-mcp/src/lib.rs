@@ -2,20 +2,29 @@
 //!
 //! Brief overview: this crate serves PullPush to AI assistants over the
 //! [Model Context Protocol](https://modelcontextprotocol.io), with the official Rust SDK (rmcp).
-//! An assistant that writes a connector definition can check it, read the schemas it must
-//! follow and check the canonical records a mapping should produce, all without network access:
+//! An assistant that writes a connector definition can draft it from the API's OpenAPI document,
+//! check it, read the schemas it must follow, check the canonical records a mapping should
+//! produce, and test it against the live API:
 //!
 //! | tool | what it does |
 //! |---|---|
+//! | `discover_api` | an OpenAPI/Swagger document summarised: servers, auth, list operations with records path and pagination, incremental and canonical candidates |
+//! | `get_operation` | one operation in full: parameters, record schema, every candidate |
+//! | `generate_definition` | a draft definition for chosen operations that validates, with every guess to review |
+//! | `map_fields` | native → canonical field mappings suggested from a record schema |
+//! | `probe_endpoint` | a live list endpoint's records path, pagination and record schema |
 //! | `validate_definition` | every diagnostic of a definition: code, JSON pointer, line, column, message, hint |
+//! | `test_definition` | a bounded, read-only test run against the live API |
 //! | `get_connector_schema` | the JSON Schema of connector definitions |
 //! | `list_canonical_types` | the canonical types with version, key and field names |
 //! | `get_canonical_type` | the JSON Schema of one canonical type |
 //! | `validate_canonical_records` | which records break a canonical type, and where |
 //!
-//! Every tool is read-only, idempotent and closed-world, and says so in its annotations; every
-//! output has an output schema, arrives as structured content and is bounded. The schemas are
-//! also resources: `pullpush://schemas/connector.json` and `pullpush://canonical/{name}.json`.
+//! Every tool is read-only and idempotent and says so in its annotations; the ones that can reach
+//! the network (`test_definition`, `probe_endpoint`, and the discovery tools given a `url`) are
+//! marked open-world and go through the same egress policy as a connector. Every output has an
+//! output schema, arrives as structured content and is bounded. The schemas are also resources:
+//! `pullpush://schemas/connector.json` and `pullpush://canonical/{name}.json`.
 //!
 //! [`serve_stdio`] is what `pullpush mcp` runs; [`Server`] serves over any rmcp transport. Here
 //! it answers a client in the same process:
@@ -59,6 +68,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod discovery_types;
 mod error;
 mod resources;
 mod server;

@@ -1,17 +1,25 @@
 //! The server: one struct holding the engine handles, its tools, its resources, and the stdio
 //! entry point.
 //!
-//! Each tool body is a few lines that call `pullpush-schema` or `pullpush-core` and convert the
-//! answer into a bounded output type from `types`. Two error channels, on purpose: a problem the
-//! model can act on (an unknown type name, too many records) is a tool result with
-//! `isError: true` and a message; an invalid definition is not even that, it is a successful
-//! result whose diagnostics are the answer. Protocol errors are left to rmcp (malformed calls,
-//! unknown tools) and to unknown resource URIs.
+//! Each tool body is a few lines that call `pullpush-schema`, `pullpush-core` or
+//! `pullpush-discover` and convert the answer into a bounded output type from `types` or
+//! `discovery_types`. Two error channels, on purpose: a problem the model can act on (an unknown
+//! type name, too many records, an unreadable API description, an unknown operation) is a tool
+//! result with `isError: true` and a message; an invalid definition is not even that, it is a
+//! successful result whose diagnostics are the answer. Protocol errors are left to rmcp
+//! (malformed calls, unknown tools) and to unknown resource URIs.
 
 use std::sync::Arc;
 
-use pullpush_core::{CanonicalRegistry, CanonicalType, definition_digest};
-use pullpush_http::{Session, SessionOptions, TestLimits};
+use pullpush_core::{
+    CanonicalRegistry, CanonicalType, Credentials, HttpRequest, Transport, TransportError,
+    definition_digest,
+};
+use pullpush_discover::{
+    ApiDocument, DEFAULT_MAX_DOCUMENT_BYTES, DiscoverError, GenerateOptions, Operation, ProbeError,
+    ProbeOptions, StreamRequest, discover, generate, probe, suggest_mappings,
+};
+use pullpush_http::{HttpStack, Secrets, Session, SessionOptions, TestLimits};
 use pullpush_schema::{Validator, connector_schema};
 use rmcp::handler::server::{router::tool::ToolRouter, wrapper::Parameters};
 use rmcp::model::{
@@ -25,6 +33,11 @@ use rmcp::{
 };
 use serde_json::Value;
 
+use crate::discovery_types::{
+    ApiSummary, DiscoverApiArgs, FieldMapping, GenerateDefinitionArgs, GeneratedDefinition,
+    GetOperationArgs, MAX_PROBE_PAGES, MAX_STREAMS, MAX_WARNINGS, MapFieldsArgs, OperationDetails,
+    ProbeEndpointArgs, ProbeResult, Source,
+};
 use crate::error::{Error, Result};
 use crate::resources::{CONNECTOR_SCHEMA_URI, SchemaResources, canonical_schema_uri};
 use crate::types::{
@@ -93,8 +106,23 @@ struct State {
 const INSTRUCTIONS: &str = "\
 PullPush turns declarative JSON connector definitions into API data syncs. Every stream of a \
 connector maps the API's native records into a canonical type (stocklevel, order, product, \
-contact, …), so any source works with any destination. These tools are read-only and never touch \
-the network.
+contact, …), so any source works with any destination. Every tool is read-only. Only \
+test_definition, probe_endpoint and the discovery tools given a url reach the network; \
+everything else runs locally.
+
+When the API has an OpenAPI or Swagger document, start from it instead of writing a definition \
+by hand:
+1. discover_api (the document's text as document, or its url): the servers, auth schemes and \
+list operations, each with its records path and the best pagination, incremental and canonical \
+candidates.
+2. get_operation for an operation you want as a stream: its parameters and record schema; \
+map_fields proposes how that record schema maps onto a canonical type.
+3. generate_definition with the chosen streams ({operation, canonical_type}): a draft that \
+validates, and the guesses it made. Review the guesses with confidence below 0.5 first, above all \
+PLACEHOLDER values, and fix them in the text.
+4. validate_definition, then test_definition with real credentials, as below.
+Without a document, probe_endpoint learns a list endpoint from its live responses: records \
+path, pagination and record schema (then map_fields).
 
 Workflow for writing or fixing a connector definition:
 1. Learn the format: get_connector_schema (or the resource pullpush://schemas/connector.json).
@@ -107,8 +135,10 @@ block but usually point at a mistake.
 4. Check the records a mapping should produce with validate_canonical_records. Null is not zero: \
 a required field that is null is an error and never read as 0; money is a decimal string such \
 as \"19.99\"; date-times are RFC 3339.
+5. test_definition runs the definition against the live API, read-only and bounded: its \
+rejected records and the schema inferred from the raw records show what to fix.
 
-Test runs against live APIs, syncs and publishing are not available through this server yet.";
+Syncs and publishing are not available through this server yet.";
 
 impl Server {
     /// A server for the built-in canonical types.
@@ -380,6 +410,273 @@ impl Server {
         }
         Ok(Json(RecordsReport::check(ty, &args.records)))
     }
+
+    #[tool(
+        name = "discover_api",
+        title = "Discover an API from its OpenAPI document",
+        description = "Read an OpenAPI 3.0/3.1 or Swagger 2.0 document (JSON or YAML) and say \
+            what a connector for it needs: servers, auth schemes as definition auth kinds, \
+            rate-limit headers, and the list operations (the ones that can become streams), \
+            each with its id, method, path, the JSONPath of its records, the best pagination \
+            strategy (a ready pagination object with confidence and evidence), the best \
+            incremental cursor and the 3 most likely canonical types. Pass the document's text \
+            as document, or its http(s) url (fetched with one read-only GET; set \
+            allow_internal for a server on this machine). Record schemas are left out: \
+            get_operation gives one operation in full. At most 200 operations are listed; \
+            narrow with operation (a substring of id or path); include_all lists non-list \
+            operations too. A document that cannot be read (bad syntax, not OpenAPI, an \
+            unsupported version, over 32 MiB) is a tool error saying what is wrong; broken \
+            $refs are read as any value and listed in warnings. Next: get_operation, then \
+            generate_definition.",
+        annotations(
+            title = "Discover an API from its OpenAPI document",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = true
+        )
+    )]
+    async fn discover_api(
+        &self,
+        Parameters(mut args): Parameters<DiscoverApiArgs>,
+    ) -> Result<Json<ApiSummary>, String> {
+        let document = load_document(args.source()).await?;
+        let report = discover(&document, self.registry());
+        Ok(Json(ApiSummary::new(
+            report,
+            args.operation.as_deref(),
+            args.include_all,
+        )))
+    }
+
+    #[tool(
+        name = "get_operation",
+        title = "Get one operation of an OpenAPI document",
+        description = "Everything discovery knows about one operation of an OpenAPI/Swagger \
+            document (passed as document text or url, as for discover_api): parameters with \
+            types, defaults and maximums, the security schemes that apply, and for list \
+            operations the records path, the JSON Schema of one record ($refs inlined; cut at \
+            its deepest levels with record_schema_truncated when over 64 KB), and every \
+            pagination, incremental and canonical candidate with confidence and evidence. Name \
+            the operation by the id discover_api lists or as `METHOD /path`; an unknown one is \
+            a tool error naming the closest. Pass record_schema to map_fields to see how it \
+            maps onto a canonical type.",
+        annotations(
+            title = "Get one operation of an OpenAPI document",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = true
+        )
+    )]
+    async fn get_operation(
+        &self,
+        Parameters(mut args): Parameters<GetOperationArgs>,
+    ) -> Result<Json<OperationDetails>, String> {
+        let document = load_document(args.source()).await?;
+        let report = discover(&document, self.registry());
+        let operation = find_operation(report.operations, &args.operation)?;
+        Ok(Json(OperationDetails::new(operation)))
+    }
+
+    #[tool(
+        name = "generate_definition",
+        title = "Generate a draft connector definition",
+        description = "Draft a PullPush connector definition from an OpenAPI/Swagger document \
+            (document text or url, as for discover_api) for the streams you choose, each a list \
+            operation and the canonical type its records map to, e.g. [{\"operation\": \
+            \"listOrders\", \"canonical_type\": \"order\"}]. Returns the definition, text (the \
+            exact bytes `pullpush generate` writes: save and edit this), valid, diagnostics and \
+            guesses: every choice made without certainty, with a JSON pointer into the \
+            definition, a confidence and the reason. Review the guesses with confidence below \
+            0.5 first, above all PLACEHOLDER ones (a required canonical field no native field \
+            was found for: its mapping reads nothing until you replace it); check the rest. \
+            warnings lists document problems the draft worked around. Then call \
+            validate_definition on your edited text and test_definition against the live API. \
+            An unknown operation or canonical type is a tool error naming the closest.",
+        annotations(
+            title = "Generate a draft connector definition",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = true
+        )
+    )]
+    async fn generate_definition(
+        &self,
+        Parameters(mut args): Parameters<GenerateDefinitionArgs>,
+    ) -> Result<Json<GeneratedDefinition>, String> {
+        if args.streams.is_empty() {
+            return Err(
+                "`streams` is empty: name at least one list operation and its \
+                        canonical type, e.g. [{\"operation\": \"listOrders\", \
+                        \"canonical_type\": \"order\"}]"
+                    .into(),
+            );
+        }
+        if args.streams.len() > MAX_STREAMS {
+            return Err(format!(
+                "{} streams requested; draft at most {MAX_STREAMS} per call",
+                args.streams.len()
+            ));
+        }
+        let document = load_document(args.source()).await?;
+        let options = GenerateOptions {
+            streams: args
+                .streams
+                .into_iter()
+                .map(|stream| StreamRequest {
+                    operation: stream.operation,
+                    canonical_type: stream.canonical_type,
+                })
+                .collect(),
+            id: args.id,
+        };
+        let draft =
+            generate(&document, self.registry(), &options).map_err(|err| err.to_string())?;
+        let text = draft.text();
+        // Validated again as the text handed out, so lines and columns point into it.
+        let report = DefinitionReport::new(&self.state.validator.validate(&text), true);
+        let low_confidence_count = draft
+            .guesses
+            .iter()
+            .filter(|guess| guess.confidence < 0.5)
+            .count();
+        Ok(Json(GeneratedDefinition {
+            valid: report.valid,
+            definition: draft.definition,
+            text,
+            guesses: draft.guesses,
+            low_confidence_count,
+            diagnostics: report.diagnostics,
+            warnings: document
+                .reference_problems()
+                .iter()
+                .take(MAX_WARNINGS)
+                .map(|problem| format!("{problem} (read as any value)"))
+                .collect(),
+        }))
+    }
+
+    #[tool(
+        name = "map_fields",
+        title = "Suggest field mappings onto a canonical type",
+        description = "Suggest how the fields of a native record map onto a canonical type, by \
+            name, synonym, type and format: for each canonical field the mapping expression \
+            (with the conversion it needs, e.g. {\"integer\": \"$.on_hand\"}), the native field \
+            it reads, a confidence and the reason; the required fields nothing was found for; \
+            and the record's native id and last-change time for source_id and \
+            source_updated_at. mapping holds the same as a stream's mapping object, ready to \
+            paste. Pass the JSON Schema of one native record: get_operation's record_schema or \
+            test_definition's inferred_schema. Check low confidences and map \
+            unmapped_required fields by hand.",
+        annotations(
+            title = "Suggest field mappings onto a canonical type",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    fn map_fields(
+        &self,
+        Parameters(args): Parameters<MapFieldsArgs>,
+    ) -> Result<Json<FieldMapping>, String> {
+        let ty = self.canonical_type(&args.canonical_type)?;
+        let schema = match args.record_schema {
+            object @ Value::Object(_) => object,
+            Value::String(text) => match serde_json::from_str::<Value>(&text) {
+                Ok(object @ Value::Object(_)) => object,
+                _ => {
+                    return Err("`record_schema` must be a JSON Schema object, e.g. \
+                                {\"type\": \"object\", \"properties\": {...}}"
+                        .into());
+                }
+            },
+            other => {
+                return Err(format!(
+                    "`record_schema` must be a JSON Schema object, not {}",
+                    json_kind(&other)
+                ));
+            }
+        };
+        Ok(Json(FieldMapping::new(&suggest_mappings(ty, &schema))))
+    }
+
+    #[tool(
+        name = "probe_endpoint",
+        title = "Probe a live list endpoint",
+        description = "Learn a list endpoint from its live responses, for APIs without a usable \
+            OpenAPI document: GET the url (read-only, only its host, public addresses unless \
+            allow_internal), find the array of records, read every pagination signal (Link \
+            headers, next URLs and cursors in the body, page and offset parameters, totals, \
+            has_more flags), follow the best one for a few pages (default 3, at most 5) and \
+            merge the schema of every record seen. Returns the records JSONPath for \
+            read.records, pagination candidates as ready pagination objects with confidence \
+            and evidence, the total when stated, the inferred record schema (pass it to \
+            map_fields) and notes. Authenticate with bearer_token or headers; credentials are \
+            never echoed. A URL that answers an error status, is not JSON or holds no array of \
+            records is a tool error saying so.",
+        annotations(
+            title = "Probe a live list endpoint",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = true
+        )
+    )]
+    async fn probe_endpoint(
+        &self,
+        Parameters(args): Parameters<ProbeEndpointArgs>,
+    ) -> Result<Json<ProbeResult>, String> {
+        let url = url::Url::parse(&args.url).map_err(|err| format!("`url` is not a URL: {err}"))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(format!(
+                "`url` must be http or https, not `{}`",
+                url.scheme()
+            ));
+        }
+        let secrets = Secrets::new();
+        let credentials = match args.bearer_token {
+            Some(token) => Credentials::Bearer { token },
+            None => Credentials::None,
+        };
+        secrets.add_credentials(&credentials);
+        for (name, value) in &args.headers {
+            if pullpush_core::is_credential_name(name) {
+                secrets.add(value.as_str());
+            }
+        }
+        let stack = HttpStack::builder(url.origin().ascii_serialization(), credentials)
+            .secrets(secrets.clone())
+            .allow_internal(args.allow_internal)
+            .read_only(true)
+            .max_wait(std::time::Duration::from_secs(10))
+            .build()
+            .map_err(|err| format!("cannot set up HTTP: {err}"))?;
+        let options = ProbeOptions {
+            max_pages: args.max_pages.unwrap_or(3).clamp(1, MAX_PROBE_PAGES),
+            headers: args.headers.into_iter().collect(),
+        };
+        match probe(&stack, url.as_str(), options).await {
+            Ok(report) => Ok(Json(ProbeResult::new(report, &secrets))),
+            Err(error) => {
+                let hint = match &error {
+                    ProbeError::Transport {
+                        error: TransportError::Refused { .. },
+                        ..
+                    } if !args.allow_internal => {
+                        " (for a server on this machine or a private network, set allow_internal)"
+                    }
+                    ProbeError::Status {
+                        status: 401 | 403, ..
+                    } => " (pass credentials with bearer_token or headers)",
+                    _ => "",
+                };
+                Err(secrets.scrub(&format!("{error}{hint}")))
+            }
+        }
+    }
 }
 
 #[tool_handler(router = self.tool_router)]
@@ -436,6 +733,113 @@ impl ServerHandler for Server {
     }
 }
 
+/// The API description `source` names, read and checked; a message the model can act on when
+/// that fails.
+async fn load_document(source: Source) -> Result<ApiDocument, String> {
+    let limit = DEFAULT_MAX_DOCUMENT_BYTES;
+    let read = |result: std::result::Result<ApiDocument, DiscoverError>| {
+        result.map_err(|err| err.to_string())
+    };
+    match (source.document, source.url) {
+        (Some(_), Some(_)) => Err("give either `document` or `url`, not both".into()),
+        (None, None) => Err(
+            "give the API description: `document` (the OpenAPI or Swagger \
+                             document's text) or `url` (where to fetch it)"
+                .into(),
+        ),
+        (Some(Value::String(text)), None) => read(ApiDocument::parse(&text, limit)),
+        (Some(object @ Value::Object(_)), None) => {
+            let size = object.to_string().len() as u64;
+            if size > limit {
+                return Err(DiscoverError::TooLarge { size, limit }.to_string());
+            }
+            read(ApiDocument::from_value(object))
+        }
+        (Some(other), None) => Err(format!(
+            "`document` must be the document's text (a string) or a JSON object, not {}",
+            json_kind(&other)
+        )),
+        (None, Some(url)) => {
+            let text = fetch_document(&url, limit, source.allow_internal).await?;
+            read(ApiDocument::parse(&text, limit))
+        }
+    }
+}
+
+/// The text at `url`: one GET, read-only, through the egress policy, at most `limit` bytes.
+async fn fetch_document(url: &str, limit: u64, allow_internal: bool) -> Result<String, String> {
+    let parsed = url::Url::parse(url).map_err(|err| format!("`url` is not a URL: {err}"))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(format!(
+            "`url` must be http or https, not `{}`; pass a local document's text as `document`",
+            parsed.scheme()
+        ));
+    }
+    let stack = HttpStack::builder(parsed.origin().ascii_serialization(), Credentials::None)
+        .allow_internal(allow_internal)
+        .read_only(true)
+        .max_body_bytes(usize::try_from(limit).unwrap_or(usize::MAX))
+        .build()
+        .map_err(|err| format!("cannot set up HTTP: {err}"))?;
+    let mut request = HttpRequest::get(parsed.as_str());
+    request.headers.push((
+        "Accept".into(),
+        "application/json, application/yaml;q=0.9, */*;q=0.1".into(),
+    ));
+    let response = stack.send(request).await.map_err(|err| {
+        let hint = match err {
+            TransportError::Refused { .. } if !allow_internal => {
+                " (for a server on this machine or a private network, set allow_internal)"
+            }
+            _ => "",
+        };
+        format!("cannot fetch the document: {err}{hint}")
+    })?;
+    if !(200..300).contains(&response.status) {
+        return Err(format!(
+            "cannot fetch the document: {url} answered HTTP {}",
+            response.status
+        ));
+    }
+    String::from_utf8(response.body).map_err(|_| format!("the document at {url} is not UTF-8 text"))
+}
+
+/// The operation named `wanted` (its id, `METHOD /path`, `/path` for GET, or its id in another
+/// case), or the error naming the closest.
+fn find_operation(mut operations: Vec<Operation>, wanted: &str) -> Result<Operation, String> {
+    let wanted = wanted.trim();
+    let (method, path) = match wanted.split_once(' ') {
+        Some((method, path)) => (method.to_ascii_uppercase(), path.trim()),
+        None if wanted.starts_with('/') => ("GET".to_owned(), wanted),
+        None => (String::new(), ""),
+    };
+    let index = operations
+        .iter()
+        .position(|operation| operation.id == wanted)
+        .or_else(|| {
+            operations
+                .iter()
+                .position(|operation| operation.method == method && operation.path == path)
+        })
+        .or_else(|| {
+            operations
+                .iter()
+                .position(|operation| operation.id.eq_ignore_ascii_case(wanted))
+        });
+    match index {
+        Some(index) => Ok(operations.swap_remove(index)),
+        None => Err(DiscoverError::UnknownOperation {
+            wanted: wanted.to_owned(),
+            did_you_mean: pullpush_core::did_you_mean(
+                wanted,
+                operations.iter().map(|operation| operation.id.as_str()),
+            )
+            .map(str::to_owned),
+        }
+        .to_string()),
+    }
+}
+
 /// The JSON type of a value, for messages.
 fn json_kind(value: &Value) -> &'static str {
     match value {
@@ -445,5 +849,49 @@ fn json_kind(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(document: Value) -> Source {
+        Source {
+            document: Some(document),
+            url: None,
+            allow_internal: false,
+        }
+    }
+
+    // Over the protocol a document this large never arrives (rmcp drops JSON-RPC lines over
+    // 16 MiB), so the limit is checked here.
+    #[tokio::test(flavor = "current_thread")]
+    async fn documents_over_the_limit_are_refused_in_both_forms() {
+        let limit = DEFAULT_MAX_DOCUMENT_BYTES;
+        let filler = "a".repeat(usize::try_from(limit).unwrap());
+        let huge = format!("{{\"openapi\": \"3.0.0\", \"paths\": {{}}, \"x\": \"{filler}\"}}");
+        let expected = format!("more than the limit of {limit} bytes");
+        let message = load_document(text(Value::String(huge))).await.unwrap_err();
+        assert!(message.contains(&expected), "{message}");
+        let object = serde_json::json!({"openapi": "3.0.0", "paths": {}, "x": filler});
+        let message = load_document(text(object)).await.unwrap_err();
+        assert!(message.contains(&expected), "{message}");
+    }
+
+    #[test]
+    fn operations_are_found_by_id_method_and_path_or_suggested() {
+        let document =
+            ApiDocument::parse(pullpush_demo::OPENAPI, DEFAULT_MAX_DOCUMENT_BYTES).unwrap();
+        let report = discover(&document, &CanonicalRegistry::builtin());
+        let find = |wanted: &str| find_operation(report.operations.clone(), wanted);
+        assert_eq!(find("listOrders").unwrap().path, "/v1/orders");
+        assert_eq!(find("get /v1/orders").unwrap().id, "listOrders");
+        assert_eq!(find("/v1/orders").unwrap().id, "listOrders");
+        assert_eq!(find("LISTORDERS").unwrap().id, "listOrders");
+        assert_eq!(
+            find("POST /v1/orders").unwrap_err(),
+            "no operation \"POST /v1/orders\" in the document"
+        );
     }
 }
