@@ -460,7 +460,13 @@ fn malformed_documents_are_refused_with_one_clear_line() {
     // The same errors from `generate`, which reads the document the same way.
     expect_invalid(
         "generate, external $ref",
-        &["generate", "--strict", &file, "--stream", "GET /pets=product"],
+        &[
+            "generate",
+            "--strict",
+            &file,
+            "--stream",
+            "GET /pets=product",
+        ],
         &["other.yaml"],
     );
 }

@@ -38,7 +38,11 @@ async fn discover_generate_test_passes_against_the_demo_api_without_edits() {
     // Discover: the document is fetched from the server itself (loopback needs the flag).
     let refused = run(&["discover", &openapi]).await;
     assert_eq!(refused.status.code(), Some(2), "{}", text(&refused.stderr));
-    assert!(text(&refused.stderr).contains("cannot fetch"), "{}", text(&refused.stderr));
+    assert!(
+        text(&refused.stderr).contains("cannot fetch"),
+        "{}",
+        text(&refused.stderr)
+    );
     let discovered = run(&["discover", &openapi, "--allow-internal", "--json"]).await;
     assert!(discovered.status.success(), "{}", text(&discovered.stderr));
     let report: Value = serde_json::from_slice(&discovered.stdout).expect("JSON report");
@@ -53,7 +57,12 @@ async fn discover_generate_test_passes_against_the_demo_api_without_edits() {
         .collect();
     assert_eq!(
         lists,
-        ["listProducts", "listLocations", "listStockLevels", "listOrders"]
+        [
+            "listProducts",
+            "listLocations",
+            "listStockLevels",
+            "listOrders"
+        ]
     );
 
     // Generate: one stream per list operation that has a canonical type.
