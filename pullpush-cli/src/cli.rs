@@ -44,7 +44,9 @@ pub enum Command {
     /// incremental state and the new state is written back after every event was written out.
     Read(ReadArgs),
     /// Start the embedded sample commerce API on 127.0.0.1 and walk the whole workflow against
-    /// it: validate, test, read. No credentials, no network.
+    /// it: validate, test and read the bundled definition, then discover the API from its own
+    /// OpenAPI document and generate, validate and test a draft definition. No credentials, no
+    /// network.
     Demo(DemoArgs),
     /// Read an OpenAPI 3.0/3.1 or Swagger 2.0 document (JSON or YAML, a file or an http(s) URL)
     /// and report what a connector needs: servers, auth, list operations with their records,
@@ -249,6 +251,10 @@ pub struct DemoArgs {
     /// Orders the sample API serves (products and stock levels scale with it).
     #[arg(long, default_value_t = 1000)]
     pub orders: usize,
+    /// After the walkthrough, keep the sample API running (until Enter or Ctrl-C) to try the
+    /// commands on it yourself.
+    #[arg(long)]
+    pub serve: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -206,10 +206,15 @@ fn demo_runs_the_whole_workflow() {
         "3. read",
         "order",
         "canonical events",
+        "4. discover",
+        "GET /v1/orders → order",
+        "valid: true",
     ] {
         assert!(
             stdout.contains(expected),
             "`{expected}` missing from:\n{stdout}"
         );
     }
+    // Both the bundled definition and the generated draft passed their test runs.
+    assert_eq!(stdout.matches("✓ passed").count(), 2, "{stdout}");
 }

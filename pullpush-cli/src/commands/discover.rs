@@ -72,6 +72,15 @@ fn fetch(
     limit: u64,
     allow_internal: bool,
 ) -> anyhow::Result<Result<String, DiscoverError>> {
+    runtime()?.block_on(fetch_document(source, limit, allow_internal))
+}
+
+/// Fetches a document over HTTP: read-only, under the egress policy, at most `limit` bytes.
+pub async fn fetch_document(
+    source: &str,
+    limit: u64,
+    allow_internal: bool,
+) -> anyhow::Result<Result<String, DiscoverError>> {
     let url = url::Url::parse(source).with_context(|| format!("{source} is not a URL"))?;
     let origin = url.origin().ascii_serialization();
     let stack = HttpStack::builder(origin.as_str(), Credentials::None)
@@ -85,8 +94,9 @@ fn fetch(
         "Accept".into(),
         "application/json, application/yaml;q=0.9, */*;q=0.1".into(),
     ));
-    let response = runtime()?
-        .block_on(stack.send(request))
+    let response = stack
+        .send(request)
+        .await
         .map_err(|error| anyhow::anyhow!("cannot fetch {source}: {error}"))?;
     if !(200..300).contains(&response.status) {
         bail!("cannot fetch {source}: HTTP {}", response.status);
