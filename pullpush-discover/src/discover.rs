@@ -41,11 +41,17 @@ pub fn discover(document: &ApiDocument, registry: &CanonicalRegistry) -> Discove
     }
     let mut rate_limit_headers: Vec<String> = Vec::new();
     let raw_operations = document.operations();
-    let collections = collection_paths(document, &raw_operations);
+    // Inlined once: the collection pass and the per-operation pass both read them.
+    let responses: Vec<Option<Value>> = raw_operations
+        .iter()
+        .map(|raw| success_schema(document, raw))
+        .collect();
+    let collections = collection_paths(&raw_operations, &responses);
     let operations = raw_operations
         .iter()
-        .map(|raw| {
-            let operation = discover_operation(document, raw, registry, &collections);
+        .zip(responses)
+        .map(|(raw, response)| {
+            let operation = discover_operation(document, raw, response, registry, &collections);
             if let Some(list) = &operation.list {
                 for header in &list.rate_limit_headers {
                     if !rate_limit_headers.contains(header) {
@@ -78,25 +84,26 @@ pub(crate) fn operation_id(raw: &RawOperation<'_>) -> String {
 }
 
 /// The paths with a GET that returns records (a POST there creates one).
-pub(crate) fn collection_paths<'a>(
-    document: &ApiDocument,
+fn collection_paths<'a>(
     operations: &[RawOperation<'a>],
+    responses: &[Option<Value>],
 ) -> Vec<&'a str> {
     operations
         .iter()
-        .filter(|raw| raw.method == "GET")
-        .filter(|raw| {
-            let response = success_schema(document, raw);
-            matches!(
-                classify(raw, response.as_ref(), &[], false),
-                (crate::OperationKind::List, _)
-            )
+        .zip(responses)
+        .filter(|(raw, response)| {
+            raw.method == "GET"
+                && matches!(
+                    classify(raw, response.as_ref(), &[], false),
+                    (crate::OperationKind::List, _)
+                )
         })
-        .map(|raw| raw.path)
+        .map(|(raw, _)| raw.path)
         .collect()
 }
 
-fn success_schema(document: &ApiDocument, raw: &RawOperation<'_>) -> Option<Value> {
+/// The success response's JSON schema, inlined.
+pub(crate) fn success_schema(document: &ApiDocument, raw: &RawOperation<'_>) -> Option<Value> {
     raw.success
         .as_ref()
         .filter(|success| success.json)
@@ -108,11 +115,11 @@ fn success_schema(document: &ApiDocument, raw: &RawOperation<'_>) -> Option<Valu
 pub(crate) fn discover_operation(
     document: &ApiDocument,
     raw: &RawOperation<'_>,
+    response: Option<Value>,
     registry: &CanonicalRegistry,
     collections: &[&str],
 ) -> Operation {
     let root = document.root();
-    let response = success_schema(document, raw);
     let body = raw.body.map(|body| inline(root, body));
     // Dotted paths, so a cursor nested in the body (`pagination.starting_after`) is found.
     let body_fields = body

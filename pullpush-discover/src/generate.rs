@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::classify::split_words;
-use crate::discover::{discover_operation, operation_id};
+use crate::discover::{discover_operation, operation_id, success_schema};
 use crate::openapi::{RawOperation, RawParam};
 use crate::report::{AuthCandidate, Operation, OperationKind, score};
 use crate::{ApiDocument, DiscoverError, mapping};
@@ -119,7 +119,8 @@ pub fn generate(
     let mut streams = Vec::new();
     let mut names: Vec<String> = Vec::new();
     for (index, (raw, ty)) in chosen.iter().enumerate() {
-        let operation = discover_operation(document, raw, registry, &[]);
+        let response = success_schema(document, raw);
+        let operation = discover_operation(document, raw, response, registry, &[]);
         streams.push(draft.stream(index, raw, &operation, ty, &mut names)?);
     }
 

@@ -363,21 +363,22 @@ fn resource_hint(type_name: &str, resource_words: &[String]) -> Option<(String, 
 }
 
 /// A canonical field to fill.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 struct Target<'t> {
     name: &'t str,
     kind: &'t FieldKind,
-    /// Whether the field is the id of what it belongs to (`orderId` of an order), so the
-    /// native `id` fits it.
-    record_id: bool,
+    /// The names it goes by, computed once: its own, synonyms, and `id`/`uuid`/`sid` when it is
+    /// the id of what it belongs to (`orderId` of an order).
+    terms: std::rc::Rc<Vec<names::Term>>,
 }
 
 impl<'t> Target<'t> {
     fn new(name: &'t str, kind: &'t FieldKind, owner: &str) -> Self {
+        let record_id = names::is_record_id(name, owner);
         Target {
             name,
             kind,
-            record_id: names::is_record_id(name, owner),
+            terms: std::rc::Rc::new(names::terms(name, record_id)),
         }
     }
 }
@@ -415,7 +416,7 @@ fn score_pair(
     base_depth: usize,
 ) -> Option<Candidate> {
     let money = matches!(target.kind, FieldKind::Decimal);
-    let name = names::match_name(target.name, target.record_id, native, money)
+    let name = names::match_terms(target.name, &target.terms, native, money)
         .or_else(|| email_by_format(target.kind, native))?;
     let extra_depth = native.depth().saturating_sub(base_depth + 1);
     // `$.customer.id` is the customer's id, not the order's.
@@ -708,11 +709,7 @@ fn source_updated_at(
         .find(|((name, field), _)| *name == "updatedAt" && field.kind == FieldKind::DateTime)
         .and_then(|(_, suggestion)| suggestion.clone());
     let suggestion = from_field.or_else(|| {
-        let target = Target {
-            name: "updatedAt",
-            kind: &FieldKind::DateTime,
-            record_id: false,
-        };
+        let target = Target::new("updatedAt", &FieldKind::DateTime, "");
         let mut used = vec![false; natives.len()];
         assign(&[target], natives, |_| true, &mut used, 0)
             .pop()

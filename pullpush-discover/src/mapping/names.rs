@@ -617,7 +617,7 @@ pub(super) struct NameMatch {
 }
 
 /// One name a canonical field goes by.
-struct Term {
+pub(super) struct Term {
     key: String,
     score: f64,
     kind: TermKind,
@@ -632,7 +632,7 @@ enum TermKind {
 
 /// The names `field` goes by. `record_id` says the field is the id of the record (or of the
 /// nested object) it belongs to, e.g. `orderId` of an order, so `id`, `uuid` and `sid` count.
-fn terms(field: &str, record_id: bool) -> Vec<Term> {
+pub(super) fn terms(field: &str, record_id: bool) -> Vec<Term> {
     let mut terms = vec![Term {
         key: normalize(field),
         score: 1.0,
@@ -665,10 +665,10 @@ fn terms(field: &str, record_id: bool) -> Vec<Term> {
 /// The normalised names a native field answers to, with how much each is worth: its own name,
 /// its name with its parent's (`Contact.Name` → `contactname`), and for money the name without a
 /// minor-unit suffix or the money object's name.
-fn native_keys(native: &NativeField<'_>, money: bool) -> Vec<(String, f64)> {
-    let own = normalize(native.name());
+fn native_keys(name: &str, parent: Option<&str>, money: bool) -> Vec<(String, f64)> {
+    let own = normalize(name);
     let mut keys = vec![(own.clone(), 1.0)];
-    if let Some(parent) = native.parent() {
+    if let Some(parent) = parent {
         keys.push((format!("{}{own}", normalize(parent)), 0.95));
     }
     if money {
@@ -677,10 +677,7 @@ fn native_keys(native: &NativeField<'_>, money: bool) -> Vec<(String, f64)> {
                 keys.push((stem.to_owned(), 0.95));
             }
         }
-        if let Some(parent) = native
-            .parent()
-            .filter(|_| MONEY_LEAVES.contains(&own.as_str()))
-        {
+        if let Some(parent) = parent.filter(|_| MONEY_LEAVES.contains(&own.as_str())) {
             let parent = normalize(parent);
             if let Some(stem) = parent.strip_suffix("money").filter(|stem| !stem.is_empty()) {
                 keys.push((stem.to_owned(), 0.95));
@@ -698,49 +695,86 @@ pub(super) fn match_name(
     native: &NativeField<'_>,
     money: bool,
 ) -> Option<NameMatch> {
-    let terms = terms(field, record_id);
-    let keys = native_keys(native, money);
-    let shown = native.display();
-    let mut best: Option<NameMatch> = None;
-    for term in &terms {
-        for (key, factor) in &keys {
+    match_terms(field, &terms(field, record_id), native, money)
+}
+
+/// [`match_name`] with the field's [`terms`] computed once by the caller: the mapper asks this
+/// of every canonical field × native field pair, for every canonical type, so the per-pair work
+/// is only comparisons (the native side is prepared in [`NativeField::names`]).
+pub(super) fn match_terms(
+    field: &str,
+    terms: &[Term],
+    native: &NativeField<'_>,
+    money: bool,
+) -> Option<NameMatch> {
+    let names = &native.names;
+    let keys = if money {
+        &names.money_keys
+    } else {
+        &names.keys
+    };
+    let mut best: Option<(f64, &Term)> = None;
+    for term in terms {
+        for (key, factor) in keys {
             if *key != term.key {
                 continue;
             }
             let score = term.score * factor;
-            if best.as_ref().is_none_or(|best| score > best.score) {
-                let reason = match term.kind {
-                    TermKind::Name => format!("`{shown}` matches the name"),
-                    TermKind::Synonym => format!("`{shown}` is a synonym of {field}"),
-                    TermKind::RecordId => format!("`{shown}` is the record's id"),
-                };
-                best = Some(NameMatch {
-                    score,
-                    reason,
-                    as_record_id: term.kind == TermKind::RecordId,
-                });
+            if best.as_ref().is_none_or(|(best, _)| score > *best) {
+                best = Some((score, term));
             }
         }
     }
-    if best.is_some() {
-        return best;
+    if let Some((score, term)) = best {
+        let shown = native.display();
+        let reason = match term.kind {
+            TermKind::Name => format!("`{shown}` matches the name"),
+            TermKind::Synonym => format!("`{shown}` is a synonym of {field}"),
+            TermKind::RecordId => format!("`{shown}` is the record's id"),
+        };
+        return Some(NameMatch {
+            score,
+            reason,
+            as_record_id: term.kind == TermKind::RecordId,
+        });
     }
     // Containment at the end of the name, where English puts the head noun: `billing_email` is
     // an e-mail, `CompanyNumber` is a number, not a company. Weaker, and never for ids, where
     // `customer_id` ending in `id` says nothing about the record's own id.
-    let words = words(native.name());
-    let runs: Vec<String> = (1..words.len())
-        .map(|start| words[start..].concat())
-        .collect();
     terms
         .iter()
         .filter(|term| term.kind != TermKind::RecordId && term.key.len() >= 3)
-        .find(|term| runs.contains(&term.key))
+        .find(|term| names.tails.contains(&term.key))
         .map(|term| NameMatch {
             score: 0.6,
-            reason: format!("`{shown}` contains {}", term.key),
+            reason: format!("`{}` contains {}", native.display(), term.key),
             as_record_id: false,
         })
+}
+
+/// The names a native field answers to, computed once per field.
+#[derive(Debug, Clone)]
+pub(super) struct NativeNames {
+    /// Normalised names with their worth (see [`native_keys`]).
+    keys: Vec<(String, f64)>,
+    /// The same for a money field (minor-unit suffixes and money objects unwrapped).
+    money_keys: Vec<(String, f64)>,
+    /// The trailing word runs of its own name: `billing_email` → `email`.
+    tails: Vec<String>,
+}
+
+impl NativeNames {
+    /// The names of a field called `name` inside `parent` (wrappers skipped).
+    pub(super) fn new(name: &str, parent: Option<&str>) -> Self {
+        let words = words(name);
+        NativeNames {
+            keys: native_keys(name, parent, false),
+            money_keys: native_keys(name, parent, true),
+            tails: (1..words.len())
+                .map(|start| words[start..].concat())
+                .collect(),
+        }
+    }
 }
 
 /// Whether `field` is the id of `owner` (the canonical type, or the nested object it sits in):

@@ -130,6 +130,8 @@ pub(super) struct NativeField<'a> {
     pub(super) facts: Facts<'a>,
     /// Its type.
     pub(super) ty: JsonType,
+    /// The names it answers to, prepared for matching.
+    pub(super) names: super::names::NativeNames,
 }
 
 impl<'a> NativeField<'a> {
@@ -293,8 +295,10 @@ impl<'a> Reader<'a> {
             let ty = facts.json_type();
             let children = (ty == JsonType::Object && segments.len() < MAX_SEGMENTS)
                 .then(|| facts.properties.clone());
+            let parent = (meaningful.len() >= 2).then(|| meaningful[meaningful.len() - 2]);
             out.push(NativeField {
                 path,
+                names: super::names::NativeNames::new(name, parent),
                 segments: segments.clone(),
                 meaningful: meaningful.clone(),
                 facts,
