@@ -471,9 +471,16 @@ impl Builder {
         let owned: Vec<&str> = pagination
             .map(|p| p.config.owned_params())
             .unwrap_or_default();
-        let incremental = list.incremental.iter().find(|candidate| {
-            candidate.location.as_deref() == Some("query") && candidate.cursor_field.is_some()
-        });
+        // A query parameter is what `incremental.param` sends; a header (Xero's
+        // `If-Modified-Since`) is a read header reading `state.cursor`, left out on the first run.
+        let incremental = list
+            .incremental
+            .iter()
+            .filter(|candidate| candidate.cursor_field.is_some())
+            .find(|candidate| matches!(candidate.location.as_deref(), Some("query" | "header")));
+        let header_incremental = incremental
+            .filter(|candidate| candidate.location.as_deref() == Some("header"))
+            .and_then(|candidate| candidate.param.clone());
         let mut query = Map::new();
         let mut headers = Map::new();
         for param in raw.params.iter().filter(|p| p.required) {
@@ -484,12 +491,18 @@ impl Builder {
                     let template = self.param_config(param);
                     query.insert(param.name.to_owned(), json!(template));
                 }
-                "header" => {
+                "header" if !skip => {
                     let template = self.param_config(param);
                     headers.insert(param.name.to_owned(), json!(template));
                 }
                 _ => {}
             }
+        }
+        if let Some(header) = &header_incremental {
+            headers.insert(
+                header.clone(),
+                json!("{% if state.cursor %}{{ state.cursor }}{% endif %}"),
+            );
         }
         if !query.is_empty() {
             read.insert("query".into(), Value::Object(query));
@@ -562,7 +575,9 @@ impl Builder {
                 "cursor_field".into(),
                 json!(canonical.clone().unwrap_or(native.clone())),
             );
-            incremental.insert("param".into(), json!(candidate.param));
+            if header_incremental.is_none() {
+                incremental.insert("param".into(), json!(candidate.param));
+            }
             stream.insert("incremental".into(), Value::Object(incremental));
             self.guess(
                 at("/incremental"),
@@ -845,6 +860,139 @@ mod tests {
         assert_eq!(request.canonical_type, "call");
         assert!("ListCalls".parse::<StreamRequest>().is_err());
         assert!("=call".parse::<StreamRequest>().is_err());
+    }
+
+    fn draft(document: Value, streams: &[&str]) -> Draft {
+        let document = ApiDocument::from_value(document).unwrap();
+        let options = GenerateOptions {
+            streams: streams.iter().map(|s| s.parse().unwrap()).collect(),
+            id: None,
+        };
+        let draft = generate(&document, &CanonicalRegistry::builtin(), &options).unwrap();
+        assert!(
+            draft.is_valid(),
+            "{:?}\n{}",
+            draft.diagnostics,
+            draft.text()
+        );
+        draft
+    }
+
+    fn list(path_params: Value, parameters: Value, record: Value) -> Value {
+        json!({
+            "get": {
+                "operationId": "listThings",
+                "parameters": parameters,
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+                    "type": "object",
+                    "properties": {"data": {"type": "array", "items": record}, "next": {"type": "string", "nullable": true}}
+                }}}}}
+            },
+            "parameters": path_params
+        })
+    }
+
+    #[test]
+    fn header_incremental_path_params_and_server_variables() {
+        let record = json!({"type": "object", "properties": {
+            "id": {"type": "string"}, "email": {"type": "string", "format": "email"},
+            "updated_at": {"type": "string", "format": "date-time"}
+        }});
+        let draft = draft(
+            json!({
+                "openapi": "3.0.3",
+                "info": {"title": "Acme CRM", "version": "2"},
+                "servers": [{"url": "https://{region}.acme.example/v2", "variables": {"region": {"default": "eu", "enum": ["eu", "us"]}}}],
+                "paths": {"/accounts/{account_id}/people": list(
+                    json!([{"name": "account_id", "in": "path", "required": true, "schema": {"type": "integer"}}]),
+                    json!([{"name": "If-Modified-Since", "in": "header", "schema": {"type": "string", "format": "date-time"}}]),
+                    record,
+                )}
+            }),
+            &["listThings=contact"],
+        );
+        let d = &draft.definition;
+        assert_eq!(d["id"], "acme-crm");
+        assert_eq!(d["base_url"], "https://{{ config.region }}.acme.example/v2");
+        assert_eq!(d["config_spec"]["properties"]["region"]["default"], "eu");
+        let stream = &d["streams"][0];
+        assert_eq!(stream["name"], "people");
+        assert_eq!(
+            stream["read"]["path"],
+            "/accounts/{{ config.account_id | string | path_segment }}/people"
+        );
+        assert_eq!(
+            stream["read"]["headers"]["If-Modified-Since"],
+            "{% if state.cursor %}{{ state.cursor }}{% endif %}"
+        );
+        assert_eq!(stream["incremental"], json!({"cursor_field": "updatedAt"}));
+        assert_eq!(stream["pagination"]["next_from"], json!({"body": "$.next"}));
+        assert_eq!(d["config_spec"]["required"], json!(["account_id"]));
+    }
+
+    #[test]
+    fn searches_carry_the_cursor_in_their_body_and_placeholders_are_flagged() {
+        let document = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "Tickets", "version": "1"},
+            "servers": [{"url": "https://api.example.com"}],
+            "components": {"securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "X-Key"}}},
+            "security": [{"key": []}],
+            "paths": {"/tickets/search": {"post": {
+                "operationId": "searchTickets",
+                "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {
+                    "query": {"type": "object"},
+                    "pagination": {"type": "object", "properties": {"starting_after": {"type": "string"}, "per_page": {"type": "integer"}}}
+                }}}}},
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object", "properties": {
+                    "tickets": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}, "subject": {"type": "string"}}}},
+                    "pages": {"type": "object", "properties": {"next": {"type": "object", "properties": {"starting_after": {"type": "string"}}}}}
+                }}}}}}
+            }}}
+        });
+        let draft = draft(document, &["searchTickets=ticket"]);
+        let d = &draft.definition;
+        assert_eq!(
+            d["auth"],
+            json!({"type": "api_key", "in": "header", "name": "X-Key", "value": "{{ config.api_key }}"})
+        );
+        let stream = &d["streams"][0];
+        assert_eq!(stream["read"]["method"], "POST");
+        assert_eq!(stream["read"]["safe"], true);
+        assert_eq!(
+            stream["read"]["body"],
+            json!({"pagination": {"starting_after": "{{ page.token }}"}})
+        );
+        assert_eq!(stream["pagination"]["type"], "cursor");
+        assert!(stream["pagination"].get("param").is_none());
+        assert_eq!(stream["mapping"]["fields"]["ticketId"], "$.id");
+        assert_eq!(stream["mapping"]["fields"]["title"], "$.subject");
+
+        // A type whose required fields are not in the records: mapped to placeholders, flagged.
+        let document = json!({
+            "openapi": "3.0.3", "info": {"title": "T", "version": "1"},
+            "paths": {"/things": list(json!([]), json!([]), json!({"type": "object", "properties": {"colour": {"type": "string"}}}))}
+        });
+        let draft = self::draft(document, &["listThings=stocklevel"]);
+        let placeholders: Vec<&str> = draft
+            .guesses
+            .iter()
+            .filter(|g| g.confidence == 0.0)
+            .map(|g| g.pointer.as_str())
+            .collect();
+        assert_eq!(
+            placeholders,
+            [
+                "/streams/0/mapping/fields/sku",
+                "/streams/0/mapping/fields/locationId",
+                "/streams/0/mapping/fields/quantity"
+            ]
+        );
+        assert_eq!(
+            draft.definition["streams"][0]["mapping"]["fields"]["quantity"],
+            json!({"integer": "$.quantity"})
+        );
+        assert_eq!(draft.definition["base_url"], "{{ config.base_url }}");
     }
 
     #[test]
