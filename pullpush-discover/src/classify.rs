@@ -5,6 +5,7 @@ use serde_json::Value;
 use crate::openapi::RawOperation;
 use crate::report::OperationKind;
 use crate::schema::{self, is, properties};
+use crate::words::words;
 
 /// Members that hold records in envelopes, by convention.
 const RECORD_MEMBERS: &[&str] = &[
@@ -74,41 +75,16 @@ pub(crate) fn classify(
 /// Lower-case words of the operation's id and static path segments, e.g. `ListCustomers` on
 /// `/v2/customers` gives `["list", "customers", "v2", "customers"]`.
 pub(crate) fn resource_words(operation: &RawOperation<'_>) -> Vec<String> {
-    let mut words = Vec::new();
+    let mut out = Vec::new();
     if let Some(id) = operation.object.get("operationId").and_then(Value::as_str) {
-        words.extend(split_words(id));
+        out.extend(words(id));
     }
     for segment in operation.path.split('/') {
         if !segment.contains('{') {
-            words.extend(split_words(segment.split('.').next().unwrap_or(segment)));
+            out.extend(words(segment.split('.').next().unwrap_or(segment)));
         }
     }
-    words
-}
-
-/// Splits `listCustomers`, `stock_items`, `Calls.json`, `purchase-orders` into lower-case words.
-pub(crate) fn split_words(text: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let mut previous_lower = false;
-    for c in text.chars() {
-        if !c.is_ascii_alphanumeric() {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            previous_lower = false;
-            continue;
-        }
-        if c.is_ascii_uppercase() && previous_lower && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
-        }
-        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        current.push(c.to_ascii_lowercase());
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
+    out
 }
 
 fn last_segment(path: &str) -> &str {
@@ -176,7 +152,7 @@ fn rank_array<'a>(name: &str, member: &'a Value, words: &[String]) -> Option<(i3
     if RECORD_MEMBERS.contains(&lower.as_str()) {
         rank += 5;
     }
-    let named = split_words(name).join("");
+    let named = crate::words::words(name).join("");
     if words
         .iter()
         .any(|word| *word == named || format!("{word}s") == named)
@@ -191,14 +167,6 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-
-    #[test]
-    fn words() {
-        assert_eq!(split_words("ListCustomers"), ["list", "customers"]);
-        assert_eq!(split_words("Calls.json"), ["calls", "json"]);
-        assert_eq!(split_words("stock_items"), ["stock", "items"]);
-        assert_eq!(split_words("getAPIKeys"), ["get", "apikeys"]);
-    }
 
     #[test]
     fn records_in_envelopes() {

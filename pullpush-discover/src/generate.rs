@@ -9,10 +9,10 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use crate::classify::split_words;
 use crate::discover::{discover_operation, operation_id, success_schema};
 use crate::openapi::{RawOperation, RawParam};
 use crate::report::{AuthCandidate, Operation, OperationKind, score};
+use crate::words::words;
 use crate::{ApiDocument, DiscoverError, mapping};
 
 /// One stream to generate: an operation and the canonical type its records map to.
@@ -797,7 +797,7 @@ fn stream_name(raw: &RawOperation<'_>) -> String {
         .find(|segment| !segment.is_empty() && !segment.contains('{'))
         .map(|segment| segment.split('.').next().unwrap_or(segment))
         .unwrap_or("records");
-    let mut name = split_words(segment).join("_");
+    let mut name = words(segment).join("_");
     if name.is_empty() {
         name = "records".into();
     }
@@ -821,7 +821,7 @@ fn unique(name: String, taken: &mut Vec<String>) -> String {
 
 /// `AccountSid` → `account_sid`, `x-apideck-app-id` → `x_apideck_app_id`.
 fn snake(name: &str) -> String {
-    let name = split_words(name).join("_");
+    let name = words(name).join("_");
     if name.starts_with(|c: char| c.is_ascii_digit()) || name.is_empty() {
         format!("p_{name}")
     } else {

@@ -4,9 +4,9 @@
 use serde_json::Value;
 
 use crate::openapi::RawParam;
-use crate::pagination::normalise;
 use crate::report::{IncrementalCandidate, score};
 use crate::schema::{is, json_path, property_paths};
+use crate::words::normalize;
 
 /// Parameters that take "changed since" (names normalised).
 const SINCE_PARAMS: &[&str] = &[
@@ -53,7 +53,7 @@ pub(crate) fn candidates(params: &[RawParam<'_>], record: &Value) -> Vec<Increme
     let field = property_paths(record, 2)
         .into_iter()
         .filter(|(path, member)| {
-            UPDATED_FIELDS.contains(&normalise(path.last().copied().unwrap_or_default()).as_str())
+            UPDATED_FIELDS.contains(&normalize(path.last().copied().unwrap_or_default()).as_str())
                 && (is(member, "string") || is(member, "integer") || member.get("type").is_none())
         })
         .min_by_key(|(path, _)| path.len())
@@ -61,7 +61,7 @@ pub(crate) fn candidates(params: &[RawParam<'_>], record: &Value) -> Vec<Increme
     let mut out: Vec<IncrementalCandidate> = params
         .iter()
         .filter(|param| matches!(param.location, "query" | "header"))
-        .filter(|param| SINCE_PARAMS.contains(&normalise(param.name).as_str()))
+        .filter(|param| SINCE_PARAMS.contains(&normalize(param.name).as_str()))
         .map(|param| {
             let mut evidence = vec![format!("{} parameter `{}`", param.location, param.name)];
             let mut confidence = 0.55;

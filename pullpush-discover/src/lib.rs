@@ -89,6 +89,7 @@ mod probe;
 mod refs;
 mod report;
 mod schema;
+mod words;
 
 pub use discover::discover;
 pub use document::{ApiDocument, DEFAULT_MAX_DOCUMENT_BYTES, SpecVersion};

@@ -304,7 +304,7 @@ fn candidate(ty: &CanonicalType, resource_words: &[String], schema: &Value) -> C
 /// - 0.5 for a parent resource, followed by another type's name (`accounts` in
 ///   `/Accounts/{AccountSid}/Calls.json`).
 fn resource_hint(type_name: &str, resource_words: &[String]) -> Option<(String, f64)> {
-    let own = names::normalize(type_name);
+    let own = crate::words::normalize(type_name);
     let known = RESOURCE_HINTS
         .iter()
         .find(|(name, _)| *name == type_name)
@@ -322,7 +322,7 @@ fn resource_hint(type_name: &str, resource_words: &[String]) -> Option<(String, 
     };
     let parts: Vec<String> = resource_words
         .iter()
-        .flat_map(|word| names::words(word))
+        .flat_map(|word| crate::words::words(word))
         .collect();
     // Each mention of the type: where it ends, how it reads, and whether it only qualifies
     // another type's name.

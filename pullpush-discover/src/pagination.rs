@@ -7,6 +7,7 @@ use serde_json::Value;
 use crate::openapi::RawParam;
 use crate::report::{PaginationCandidate, score};
 use crate::schema::{self, is, property_paths};
+use crate::words::normalize;
 
 /// Parameters that carry an opaque cursor (names normalised: lower case, letters and digits).
 const CURSOR_PARAMS: &[&str] = &[
@@ -105,7 +106,7 @@ pub(crate) fn candidates(signals: &Signals<'_>) -> Vec<PaginationCandidate> {
         signals
             .params
             .iter()
-            .find(|p| p.location == "query" && names.contains(&normalise(p.name).as_str()))
+            .find(|p| p.location == "query" && names.contains(&normalize(p.name).as_str()))
             .map(|p| Found {
                 name: p.name,
                 schema: Some(p.schema),
@@ -117,7 +118,7 @@ pub(crate) fn candidates(signals: &Signals<'_>) -> Vec<PaginationCandidate> {
             .iter()
             .find(|field| {
                 let last = field.rsplit('.').next().unwrap_or(field);
-                names.contains(&normalise(last).as_str())
+                names.contains(&normalize(last).as_str())
             })
             .map(String::as_str)
     };
@@ -377,14 +378,6 @@ fn may_be_absent(response: &Value, path: &[&str], member: &Value) -> bool {
     nullable || !required
 }
 
-/// Lower case, letters and digits only: `page[size]`, `PageSize` and `page_size` are one name.
-pub(crate) fn normalise(name: &str) -> String {
-    name.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
-}
-
 /// The response's fields outside the records: `(normalised dotted path, normalised last name,
 /// JSON type, definition JSONPath, whether it may be absent or null)`.
 fn response_fields(response: Option<&Value>) -> Vec<(String, String, String, String, bool)> {
@@ -396,10 +389,10 @@ fn response_fields(response: Option<&Value>) -> Vec<(String, String, String, Str
         .map(|(path, member)| {
             let dotted = path
                 .iter()
-                .map(|step| normalise(step))
+                .map(|step| normalize(step))
                 .collect::<Vec<_>>()
                 .join(".");
-            let last = normalise(path.last().copied().unwrap_or_default());
+            let last = normalize(path.last().copied().unwrap_or_default());
             let kind = if is(member, "string") {
                 "string"
             } else if is(member, "integer") || is(member, "number") {

@@ -10,8 +10,8 @@ use indexmap::IndexMap;
 use pullpush_core::{Expr, ExprOp, FieldKind, UnixUnit};
 use serde_json::Value;
 
-use super::names::{normalize, words};
 use super::native::{JsonType, NativeField};
+use crate::words::{normalize, words};
 
 /// An expression for one canonical field with how well the native type fits it.
 #[derive(Debug, Clone)]

@@ -4,6 +4,7 @@
 //! The tables are plain data so adding what a new API calls things is a one-line change.
 
 use super::native::NativeField;
+use crate::words::{normalize, words};
 
 /// Native names each canonical field is known by in real APIs, best first. Entries are compared
 /// after normalising (lower case, separators dropped), so `updated_date_utc` matches Xero's
@@ -562,47 +563,6 @@ const MINOR_UNIT_SUFFIXES: &[&str] = &["incents", "cents", "minor"];
 /// Leaf names of money objects such as Square's `total_money.amount` or Adyen's `price.value`,
 /// where the parent carries the meaning.
 const MONEY_LEAVES: &[&str] = &["amount", "value", "cents", "amountcents"];
-
-/// Lower case letters and digits only: `updated_at`, `updatedAt` and `Updated-At` all become
-/// `updatedat`.
-pub(super) fn normalize(name: &str) -> String {
-    name.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-/// The words of a name, lower case: `UpdatedDateUTC` → updated, date, utc; `total_on_hand` →
-/// total, on, hand.
-pub(super) fn words(name: &str) -> Vec<String> {
-    let chars: Vec<char> = name.chars().collect();
-    let mut words = Vec::new();
-    let mut current = String::new();
-    for (index, &c) in chars.iter().enumerate() {
-        if !c.is_alphanumeric() {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            continue;
-        }
-        let previous = index.checked_sub(1).map(|i| chars[i]);
-        let next = chars.get(index + 1);
-        let boundary = c.is_uppercase()
-            && previous.is_some_and(|p| {
-                p.is_lowercase()
-                    || p.is_ascii_digit()
-                    || (p.is_uppercase() && next.is_some_and(|n| n.is_lowercase()))
-            });
-        if boundary && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
-        }
-        current.extend(c.to_lowercase());
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
-}
 
 /// How a native name matched a canonical field.
 #[derive(Debug, Clone, PartialEq)]
