@@ -3,12 +3,12 @@
 use pullpush_core::CanonicalRegistry;
 use serde_json::Value;
 
-use crate::ApiDocument;
 use crate::classify::{classify, resource_words};
 use crate::openapi::RawOperation;
 use crate::pagination::Signals;
 use crate::report::{DiscoveryReport, ListDetails, Operation, Parameter};
 use crate::schema::{inline, property_paths};
+use crate::{ApiDocument, DiscoverError};
 use crate::{auth, incremental, mapping, pagination};
 
 /// Reads everything a connector needs from an API description. Deterministic: the same document
@@ -72,6 +72,52 @@ pub fn discover(document: &ApiDocument, registry: &CanonicalRegistry) -> Discove
         operations,
         rate_limit_headers,
         warnings,
+    }
+}
+
+impl DiscoveryReport {
+    /// The operation named `wanted`: its id, `METHOD /path`, `/path` (a GET), or its id in
+    /// another case; an unknown name is an error naming the closest id.
+    pub fn operation(&self, wanted: &str) -> Result<&Operation, DiscoverError> {
+        find_named(&self.operations, wanted, |operation| {
+            (
+                operation.id.clone(),
+                operation.method.as_str(),
+                operation.path.as_str(),
+            )
+        })
+    }
+}
+
+/// Finds the operation named `wanted` among `items`, whose `key` gives (id, method, path): by
+/// id, by `METHOD /path`, by `/path` (GET), then by id ignoring case.
+pub(crate) fn find_named<'a, T>(
+    items: &'a [T],
+    wanted: &str,
+    key: impl Fn(&'a T) -> (String, &'a str, &'a str),
+) -> Result<&'a T, DiscoverError> {
+    let wanted = wanted.trim();
+    let (method, path) = match wanted.split_once(' ') {
+        Some((method, path)) => (method.to_ascii_uppercase(), path.trim()),
+        None if wanted.starts_with('/') => ("GET".to_owned(), wanted),
+        None => (String::new(), ""),
+    };
+    let keys: Vec<(String, &str, &str)> = items.iter().map(&key).collect();
+    let index = keys
+        .iter()
+        .position(|(id, _, _)| id == wanted)
+        .or_else(|| keys.iter().position(|(_, m, p)| *m == method && *p == path))
+        .or_else(|| {
+            keys.iter()
+                .position(|(id, _, _)| id.eq_ignore_ascii_case(wanted))
+        });
+    match index {
+        Some(index) => Ok(&items[index]),
+        None => Err(DiscoverError::UnknownOperation {
+            wanted: wanted.to_owned(),
+            did_you_mean: pullpush_core::did_you_mean(wanted, keys.iter().map(|k| k.0.as_str()))
+                .map(str::to_owned),
+        }),
     }
 }
 
@@ -208,4 +254,30 @@ fn parameter(raw: &crate::openapi::RawParam<'_>) -> Parameter {
 fn is_rate_limit_header(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower.contains("ratelimit") || lower.contains("rate-limit") || lower == "retry-after"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::DEFAULT_MAX_DOCUMENT_BYTES;
+
+    #[test]
+    fn operations_are_found_by_id_method_and_path_or_suggested() {
+        let text = include_str!("../../pullpush-demo/openapi.json");
+        let document = ApiDocument::parse(text, DEFAULT_MAX_DOCUMENT_BYTES).unwrap();
+        let report = discover(&document, &CanonicalRegistry::builtin());
+        let find = |wanted: &str| report.operation(wanted);
+        assert_eq!(find("listOrders").unwrap().path, "/v1/orders");
+        assert_eq!(find("get /v1/orders").unwrap().id, "listOrders");
+        assert_eq!(find("/v1/orders").unwrap().id, "listOrders");
+        assert_eq!(find("LISTORDERS").unwrap().id, "listOrders");
+        assert_eq!(
+            find("POST /v1/orders").unwrap_err().to_string(),
+            "no operation \"POST /v1/orders\" in the document"
+        );
+        assert_eq!(
+            find("listOrder").unwrap_err().to_string(),
+            "no operation \"listOrder\" in the document; did you mean \"listOrders\"?"
+        );
+    }
 }

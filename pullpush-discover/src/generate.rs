@@ -9,7 +9,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use crate::discover::{discover_operation, operation_id, success_schema};
+use crate::discover::{discover_operation, find_named, operation_id, success_schema};
 use crate::openapi::{RawOperation, RawParam};
 use crate::report::{AuthCandidate, Operation, OperationKind, score};
 use crate::words::words;
@@ -102,7 +102,9 @@ pub fn generate(
     let raw_operations = document.operations();
     let mut chosen: Vec<(&RawOperation<'_>, &CanonicalType)> = Vec::new();
     for request in &options.streams {
-        let raw = find_operation(&raw_operations, &request.operation)?;
+        let raw = find_named(&raw_operations, &request.operation, |raw| {
+            (operation_id(raw), raw.method.as_str(), raw.path)
+        })?;
         let ty = registry.lookup(&request.canonical_type)?;
         chosen.push((raw, ty));
     }
@@ -159,39 +161,6 @@ pub fn generate(
         guesses: draft.guesses,
         diagnostics,
     })
-}
-
-/// Finds an operation by id, by `METHOD /path`, or by `/path` (GET).
-fn find_operation<'a, 'b>(
-    operations: &'b [RawOperation<'a>],
-    wanted: &str,
-) -> Result<&'b RawOperation<'a>, DiscoverError> {
-    let (method, path) = match wanted.split_once(' ') {
-        Some((method, path)) => (method.to_ascii_uppercase(), path.trim()),
-        None if wanted.starts_with('/') => ("GET".to_owned(), wanted),
-        None => (String::new(), ""),
-    };
-    operations
-        .iter()
-        .find(|raw| operation_id(raw) == wanted)
-        .or_else(|| {
-            operations
-                .iter()
-                .find(|raw| raw.method == method && raw.path == path)
-        })
-        .or_else(|| {
-            operations
-                .iter()
-                .find(|raw| operation_id(raw).eq_ignore_ascii_case(wanted))
-        })
-        .ok_or_else(|| {
-            let ids: Vec<String> = operations.iter().map(operation_id).collect();
-            DiscoverError::UnknownOperation {
-                wanted: wanted.to_owned(),
-                did_you_mean: pullpush_core::did_you_mean(wanted, ids.iter().map(String::as_str))
-                    .map(str::to_owned),
-            }
-        })
 }
 
 /// Collects config properties and guesses while the definition is assembled.

@@ -55,6 +55,7 @@
 mod auth;
 mod egress;
 mod error;
+mod fetch;
 mod rate_limit;
 mod read_only;
 mod recorder;
@@ -70,6 +71,7 @@ mod stack;
 pub use auth::{Auth, AuthHandle, RotationCallback, apply_static};
 pub use egress::{Egress, EgressError, EgressPolicy};
 pub use error::{Error, NOT_RETRIED, Result, is_permanent};
+pub use fetch::{FetchError, fetch_text};
 pub use rate_limit::{DEFAULT_MAX_PAUSE, RateLimit, RateLimiter, rate_limit_pause, retry_after};
 pub use read_only::ReadOnly;
 pub use recorder::{DEFAULT_LOG_CAPACITY, Exchange, ExchangeLog, Recorder};

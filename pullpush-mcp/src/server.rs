@@ -12,11 +12,10 @@
 use std::sync::Arc;
 
 use pullpush_core::{
-    CanonicalRegistry, CanonicalType, Credentials, HttpRequest, Transport, TransportError,
-    definition_digest,
+    CanonicalRegistry, CanonicalType, Credentials, TransportError, definition_digest,
 };
 use pullpush_discover::{
-    ApiDocument, DEFAULT_MAX_DOCUMENT_BYTES, DiscoverError, GenerateOptions, Operation, ProbeError,
+    ApiDocument, DEFAULT_MAX_DOCUMENT_BYTES, DiscoverError, GenerateOptions, ProbeError,
     ProbeOptions, StreamRequest, discover, generate, probe, suggest_mappings,
 };
 use pullpush_http::{HttpStack, Secrets, Session, SessionOptions, TestLimits};
@@ -475,8 +474,10 @@ impl Server {
     ) -> Result<Json<OperationDetails>, String> {
         let document = load_document(args.source()).await?;
         let report = discover(&document, self.registry());
-        let operation = find_operation(report.operations, &args.operation)?;
-        Ok(Json(OperationDetails::new(operation)))
+        let operation = report
+            .operation(&args.operation)
+            .map_err(|error| error.to_string())?;
+        Ok(Json(OperationDetails::new(operation.clone())))
     }
 
     #[tool(
@@ -768,76 +769,19 @@ async fn load_document(source: Source) -> Result<ApiDocument, String> {
 
 /// The text at `url`: one GET, read-only, through the egress policy, at most `limit` bytes.
 async fn fetch_document(url: &str, limit: u64, allow_internal: bool) -> Result<String, String> {
-    let parsed = url::Url::parse(url).map_err(|err| format!("`url` is not a URL: {err}"))?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(format!(
-            "`url` must be http or https, not `{}`; pass a local document's text as `document`",
-            parsed.scheme()
-        ));
-    }
-    let stack = HttpStack::builder(parsed.origin().ascii_serialization(), Credentials::None)
-        .allow_internal(allow_internal)
-        .read_only(true)
-        .max_body_bytes(usize::try_from(limit).unwrap_or(usize::MAX))
-        .build()
-        .map_err(|err| format!("cannot set up HTTP: {err}"))?;
-    let mut request = HttpRequest::get(parsed.as_str());
-    request.headers.push((
-        "Accept".into(),
-        "application/json, application/yaml;q=0.9, */*;q=0.1".into(),
-    ));
-    let response = stack.send(request).await.map_err(|err| {
-        let hint = match err {
-            TransportError::Refused { .. } if !allow_internal => {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    pullpush_http::fetch_text(url, limit, allow_internal)
+        .await
+        .map_err(|error| {
+            let hint = if error.is_refused() && !allow_internal {
                 " (for a server on this machine or a private network, set allow_internal)"
-            }
-            _ => "",
-        };
-        format!("cannot fetch the document: {err}{hint}")
-    })?;
-    if !(200..300).contains(&response.status) {
-        return Err(format!(
-            "cannot fetch the document: {url} answered HTTP {}",
-            response.status
-        ));
-    }
-    String::from_utf8(response.body).map_err(|_| format!("the document at {url} is not UTF-8 text"))
-}
-
-/// The operation named `wanted` (its id, `METHOD /path`, `/path` for GET, or its id in another
-/// case), or the error naming the closest.
-fn find_operation(mut operations: Vec<Operation>, wanted: &str) -> Result<Operation, String> {
-    let wanted = wanted.trim();
-    let (method, path) = match wanted.split_once(' ') {
-        Some((method, path)) => (method.to_ascii_uppercase(), path.trim()),
-        None if wanted.starts_with('/') => ("GET".to_owned(), wanted),
-        None => (String::new(), ""),
-    };
-    let index = operations
-        .iter()
-        .position(|operation| operation.id == wanted)
-        .or_else(|| {
-            operations
-                .iter()
-                .position(|operation| operation.method == method && operation.path == path)
+            } else if matches!(error, pullpush_http::FetchError::NotHttp { .. }) {
+                "; pass a local document's text as `document`"
+            } else {
+                ""
+            };
+            format!("{error}{hint}")
         })
-        .or_else(|| {
-            operations
-                .iter()
-                .position(|operation| operation.id.eq_ignore_ascii_case(wanted))
-        });
-    match index {
-        Some(index) => Ok(operations.swap_remove(index)),
-        None => Err(DiscoverError::UnknownOperation {
-            wanted: wanted.to_owned(),
-            did_you_mean: pullpush_core::did_you_mean(
-                wanted,
-                operations.iter().map(|operation| operation.id.as_str()),
-            )
-            .map(str::to_owned),
-        }
-        .to_string()),
-    }
 }
 
 /// The JSON type of a value, for messages.
@@ -877,21 +821,5 @@ mod tests {
         let object = serde_json::json!({"openapi": "3.0.0", "paths": {}, "x": filler});
         let message = load_document(text(object)).await.unwrap_err();
         assert!(message.contains(&expected), "{message}");
-    }
-
-    #[test]
-    fn operations_are_found_by_id_method_and_path_or_suggested() {
-        let document =
-            ApiDocument::parse(pullpush_demo::OPENAPI, DEFAULT_MAX_DOCUMENT_BYTES).unwrap();
-        let report = discover(&document, &CanonicalRegistry::builtin());
-        let find = |wanted: &str| find_operation(report.operations.clone(), wanted);
-        assert_eq!(find("listOrders").unwrap().path, "/v1/orders");
-        assert_eq!(find("get /v1/orders").unwrap().id, "listOrders");
-        assert_eq!(find("/v1/orders").unwrap().id, "listOrders");
-        assert_eq!(find("LISTORDERS").unwrap().id, "listOrders");
-        assert_eq!(
-            find("POST /v1/orders").unwrap_err(),
-            "no operation \"POST /v1/orders\" in the document"
-        );
     }
 }

@@ -3,10 +3,10 @@
 use std::io::Read;
 use std::path::Path;
 
-use anyhow::{Context, bail};
-use pullpush_core::{CanonicalRegistry, Credentials, HttpRequest, Transport};
+use anyhow::Context;
+use pullpush_core::CanonicalRegistry;
 use pullpush_discover::{ApiDocument, DiscoverError, DiscoveryReport, OperationKind, discover};
-use pullpush_http::HttpStack;
+use pullpush_http::{FetchError, fetch_text};
 
 use super::{print_json, runtime};
 use crate::Outcome;
@@ -76,37 +76,23 @@ fn fetch(
 }
 
 /// Fetches a document over HTTP: read-only, under the egress policy, at most `limit` bytes.
+/// A body that is not text is an invalid document (exit 1); anything else an I/O error (exit 2).
 pub async fn fetch_document(
     source: &str,
     limit: u64,
     allow_internal: bool,
 ) -> anyhow::Result<Result<String, DiscoverError>> {
-    let url = url::Url::parse(source).with_context(|| format!("{source} is not a URL"))?;
-    let origin = url.origin().ascii_serialization();
-    let stack = HttpStack::builder(origin.as_str(), Credentials::None)
-        .allow_internal(allow_internal)
-        .read_only(true)
-        .max_body_bytes(usize::try_from(limit).unwrap_or(usize::MAX))
-        .build()
-        .context("cannot set up HTTP")?;
-    let mut request = HttpRequest::get(source);
-    request.headers.push((
-        "Accept".into(),
-        "application/json, application/yaml;q=0.9, */*;q=0.1".into(),
-    ));
-    let response = stack
-        .send(request)
-        .await
-        .map_err(|error| anyhow::anyhow!("cannot fetch {source}: {error}"))?;
-    if !(200..300).contains(&response.status) {
-        bail!("cannot fetch {source}: HTTP {}", response.status);
-    }
-    match String::from_utf8(response.body) {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    match fetch_text(source, limit, allow_internal).await {
         Ok(text) => Ok(Ok(text)),
-        Err(_) => Ok(Err(DiscoverError::Syntax {
+        Err(FetchError::NotText { .. }) => Ok(Err(DiscoverError::Syntax {
             format: "UTF-8",
             message: "the document is not UTF-8 text".into(),
         })),
+        Err(error) if error.is_refused() && !allow_internal => Err(anyhow::anyhow!(
+            "{error}; pass --allow-internal for a server on this machine or a private network"
+        )),
+        Err(error) => Err(error.into()),
     }
 }
 
