@@ -89,6 +89,7 @@ mod probe;
 mod refs;
 mod report;
 mod schema;
+mod vocabulary;
 mod words;
 
 pub use discover::discover;

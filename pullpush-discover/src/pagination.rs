@@ -7,22 +7,12 @@ use serde_json::Value;
 use crate::openapi::RawParam;
 use crate::report::{PaginationCandidate, score};
 use crate::schema::{self, is, property_paths};
+use crate::vocabulary::{
+    CURSOR_PARAMS, HAS_MORE_FIELDS, OFFSET_PARAMS, PAGE_PARAMS, PAGE_SIZE_PARAMS,
+    TOTAL_PAGE_FIELDS, TOTAL_RECORD_FIELDS,
+};
 use crate::words::normalize;
 
-/// Parameters that carry an opaque cursor (names normalised: lower case, letters and digits).
-const CURSOR_PARAMS: &[&str] = &[
-    "cursor",
-    "scrollparam",
-    "startingafter",
-    "after",
-    "pagetoken",
-    "nextpagetoken",
-    "nexttoken",
-    "continuationtoken",
-    "continuation",
-    "pagecursor",
-    "pageafter",
-];
 /// Response fields that hold the next cursor, as normalised dotted paths or last names.
 const CURSOR_FIELDS: &[&str] = &[
     "nextcursor",
@@ -52,32 +42,6 @@ const NEXT_URL_FIELDS: &[&str] = &[
     "pagination.next",
     "odata.nextlink",
 ];
-const PAGE_PARAMS: &[&str] = &["page", "pagenumber", "pageno", "pagenum", "pageindex"];
-const PAGE_SIZE_PARAMS: &[&str] = &[
-    "perpage",
-    "pagesize",
-    "limit",
-    "pagelimit",
-    "size",
-    "maxresults",
-    "count",
-    "top",
-];
-const OFFSET_PARAMS: &[&str] = &["offset", "skip", "start", "startindex"];
-const HAS_MORE_FIELDS: &[&str] = &["hasmore", "hasnext", "hasnextpage", "more", "moreavailable"];
-const TOTAL_RECORD_FIELDS: &[&str] = &[
-    "total",
-    "totalcount",
-    "totalitems",
-    "totalresults",
-    "totalrecords",
-    "itemstotal",
-    "meta.totalcount",
-    "meta.total",
-    "pagination.total",
-];
-const TOTAL_PAGE_FIELDS: &[&str] = &["totalpages", "pagestotal", "pagecount", "numpages"];
-
 /// Records asked per page when the document states no default or maximum.
 const DEFAULT_PAGE_SIZE: u32 = 100;
 

@@ -14,6 +14,11 @@ use url::Url;
 use super::link;
 use super::records::{RecordsAt, member};
 use crate::report::{PaginationCandidate, score};
+use crate::vocabulary::{
+    CURSOR_PARAMS, HAS_MORE_FIELDS, OFFSET_PARAMS, PAGE_PARAMS, PAGE_SIZE_PARAMS,
+    TOTAL_PAGE_FIELDS, TOTAL_RECORD_FIELDS,
+};
+use crate::words::normalize;
 
 /// Objects that hold pagination fields beside the records.
 const WRAPPERS: &[&str] = &[
@@ -74,41 +79,6 @@ const CURSOR_FIELDS: &[(&[&str], &str)] = &[
     (&["pageInfo", "endCursor"], "after"),
 ];
 
-/// Request parameters that carry a cursor (lower case).
-const CURSOR_PARAMS: &[&str] = &[
-    "cursor",
-    "starting_after",
-    "after",
-    "page_token",
-    "pagetoken",
-    "continuation_token",
-    "continuationtoken",
-    "next_token",
-    "nexttoken",
-    "next_cursor",
-    "page_cursor",
-    "start_cursor",
-];
-
-/// Request parameters that carry a page number (lower case).
-const PAGE_PARAMS: &[&str] = &["page", "page_number", "pagenumber", "page_no", "pageno"];
-
-/// Request parameters that carry an offset (lower case).
-const OFFSET_PARAMS: &[&str] = &["offset", "start", "skip", "start_index", "startindex"];
-
-/// Request parameters that carry the page size (lower case).
-const SIZE_PARAMS: &[&str] = &[
-    "per_page",
-    "page_size",
-    "pagesize",
-    "limit",
-    "size",
-    "page_limit",
-    "max_results",
-    "maxresults",
-    "count",
-];
-
 /// Body fields with the current page number, and the parameter each suggests.
 const PAGE_FIELDS: &[(&str, &str)] = &[
     ("page", "page"),
@@ -123,43 +93,6 @@ const OFFSET_FIELDS: &[&str] = &["offset", "skip"];
 
 /// Body fields with the page size.
 const SIZE_FIELDS: &[&str] = &["limit", "per_page", "page_size", "pageSize"];
-
-/// Body fields saying whether more pages follow.
-const HAS_MORE_FIELDS: &[&str] = &[
-    "has_more",
-    "hasMore",
-    "has_next",
-    "hasNext",
-    "has_next_page",
-    "hasNextPage",
-];
-
-/// Body fields with the total number of records. `count` is also one, but it is often the page's
-/// own count, so it is taken only when it is larger than that.
-const TOTAL_FIELDS: &[&str] = &[
-    "total",
-    "total_count",
-    "totalCount",
-    "total_results",
-    "totalResults",
-    "total_items",
-    "totalItems",
-    "itemsTotal",
-    "total_records",
-    "totalRecords",
-    "totalSize",
-];
-
-/// Body fields with the total number of pages.
-const TOTAL_PAGES_FIELDS: &[&str] = &[
-    "total_pages",
-    "totalPages",
-    "pagesTotal",
-    "page_count",
-    "pageCount",
-    "num_pages",
-    "last_page",
-];
 
 /// Response headers with the total number of records.
 const TOTAL_HEADERS: &[&str] = &["X-Total-Count", "X-Total", "X-Total-Results", "Total-Count"];
@@ -293,7 +226,10 @@ fn stops(page: &Page<'_>) -> Stops {
         stops.config.has_more = Some(path);
     }
     let page_count = page.count() as u64;
-    let total = find(page.body, TOTAL_FIELDS, |value| count(value).is_some()).or_else(|| {
+    let total = find(page.body, TOTAL_RECORD_FIELDS, |value| {
+        count(value).is_some()
+    })
+    .or_else(|| {
         find(page.body, &["count"], |value| {
             count(value) > Some(page_count)
         })
@@ -311,9 +247,8 @@ fn stops(page: &Page<'_>) -> Stops {
             "response header `{name}: {total}` counts every record"
         ));
     }
-    if let Some((path, value)) = find(page.body, TOTAL_PAGES_FIELDS, |value| {
-        count(value).is_some()
-    }) {
+    if let Some((path, value)) = find(page.body, TOTAL_PAGE_FIELDS, |value| count(value).is_some())
+    {
         stops.total_pages = count(value);
         stops.evidence.push(format!(
             "stops after `{path}` pages ({})",
@@ -709,14 +644,22 @@ fn find<'a>(
     names: &[&str],
     accept: impl Fn(&Value) -> bool,
 ) -> Option<(String, &'a Value)> {
-    let top = names.iter().map(|name| vec![*name]);
-    let wrapped = WRAPPERS
-        .iter()
-        .flat_map(|wrapper| names.iter().map(move |name| vec![*wrapper, *name]));
-    top.chain(wrapped).find_map(|path| {
-        lookup(body, &path)
-            .filter(|value| accept(value))
-            .map(|value| (jsonpath(&path), value))
+    // `names` are normalised (see `crate::vocabulary`): `totalCount` and `total_count` are one.
+    let named = |object: &'a Value| {
+        object
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(name, value)| names.contains(&normalize(name).as_str()) && accept(value))
+    };
+    if let Some((name, value)) = named(body).next() {
+        return Some((jsonpath(&[name.as_str()]), value));
+    }
+    WRAPPERS.iter().find_map(|wrapper| {
+        let inner = body.get(*wrapper)?;
+        named(inner)
+            .next()
+            .map(|(name, value)| (jsonpath(&[wrapper, name.as_str()]), value))
     })
 }
 
@@ -740,17 +683,17 @@ fn header_count(headers: &[(String, String)], names: &[&str]) -> Option<(String,
     })
 }
 
-/// The first query parameter of `url` whose lower-cased name is one of `names`: its name as
+/// The first query parameter of `url` whose normalised name is one of `names`: its name as
 /// written and its value.
 fn query_param(url: &Url, names: &[&str]) -> Option<(String, String)> {
     url.query_pairs()
-        .find(|(name, _)| names.contains(&name.to_ascii_lowercase().as_str()))
+        .find(|(name, _)| names.contains(&normalize(name).as_str()))
         .map(|(name, value)| (name.into_owned(), value.into_owned()))
 }
 
 /// The page size the request sends, if it sends one.
 fn page_size(url: &Url) -> Option<PageSize> {
-    let (param, value) = query_param(url, SIZE_PARAMS)?;
+    let (param, value) = query_param(url, PAGE_SIZE_PARAMS)?;
     let value = value.trim().parse::<u32>().ok().filter(|size| *size > 0)?;
     Some(PageSize { param, value })
 }
