@@ -21,6 +21,9 @@ pub fn run(args: &GenerateArgs, registry: &CanonicalRegistry) -> anyhow::Result<
         Ok(document) => document,
         Err(error) => return invalid(&args.source.source, &error),
     };
+    for problem in document.reference_problems() {
+        eprintln!("warning: {problem} (read as any value; --strict refuses)");
+    }
     let options = GenerateOptions {
         streams,
         id: args.id.clone(),
