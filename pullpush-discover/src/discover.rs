@@ -41,16 +41,12 @@ pub fn discover(document: &ApiDocument, registry: &CanonicalRegistry) -> Discove
     }
     let mut rate_limit_headers: Vec<String> = Vec::new();
     let raw_operations = document.operations();
-    // Inlined once: the collection pass and the per-operation pass both read them.
-    let responses: Vec<Option<Value>> = raw_operations
-        .iter()
-        .map(|raw| success_schema(document, raw))
-        .collect();
-    let collections = collection_paths(&raw_operations, &responses);
+    let collections = collection_paths(&raw_operations);
     let operations = raw_operations
         .iter()
-        .zip(responses)
-        .map(|(raw, response)| {
+        .map(|raw| {
+            // One response inlined at a time: together they can be hundreds of megabytes.
+            let response = success_schema(document, raw);
             let operation = discover_operation(document, raw, response, registry, &collections);
             if let Some(list) = &operation.list {
                 for header in &list.rate_limit_headers {
@@ -129,23 +125,21 @@ pub(crate) fn operation_id(raw: &RawOperation<'_>) -> String {
     }
 }
 
-/// The paths with a GET that returns records (a POST there creates one).
-fn collection_paths<'a>(
-    operations: &[RawOperation<'a>],
-    responses: &[Option<Value>],
-) -> Vec<&'a str> {
+/// The paths of collections — a GET on a path that does not end in a parameter — where a POST
+/// creates a record rather than acting on one.
+fn collection_paths<'a>(operations: &[RawOperation<'a>]) -> Vec<&'a str> {
     operations
         .iter()
-        .zip(responses)
-        .filter(|(raw, response)| {
-            raw.method == "GET"
-                && matches!(
-                    classify(raw, response.as_ref(), &[], false),
-                    (crate::OperationKind::List, _)
-                )
-        })
-        .map(|(raw, _)| raw.path)
+        .filter(|raw| raw.method == "GET" && !last_segment_is_param(raw.path))
+        .map(|raw| raw.path)
         .collect()
+}
+
+fn last_segment_is_param(path: &str) -> bool {
+    path.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .is_some_and(|segment| segment.contains('{'))
 }
 
 /// The success response's JSON schema, inlined.
