@@ -67,6 +67,7 @@ mod credentials;
 mod definition;
 mod diagnostic;
 mod infer;
+mod link;
 mod map;
 mod pointer;
 mod read;
@@ -87,6 +88,7 @@ pub use credentials::is_credential_name;
 pub use definition::*;
 pub use diagnostic::{Diagnostic, Location, Severity};
 pub use infer::SchemaInference;
+pub use link::{next_link, parse_link_headers};
 pub use map::{Compiled, MapError, MappedRecord, Mapper, RecordPath};
 pub use pointer::{escape as escape_pointer, push as push_pointer, tokens as pointer_tokens};
 pub use read::{

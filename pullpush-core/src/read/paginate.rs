@@ -389,60 +389,7 @@ fn as_count(value: &Value) -> Option<u64> {
 /// The `rel="next"` target of the `Link` headers (RFC 8288), which may be split over several
 /// headers or several comma-separated links.
 fn next_link(response: &HttpResponse) -> Option<String> {
-    response
-        .headers
-        .iter()
-        .filter(|(name, _)| name.eq_ignore_ascii_case("link"))
-        .flat_map(|(_, value)| split_links(value))
-        .find(|(_, params)| {
-            params.iter().any(|param| {
-                let Some((key, value)) = param.split_once('=') else {
-                    return false;
-                };
-                key.trim().eq_ignore_ascii_case("rel")
-                    && value
-                        .trim()
-                        .trim_matches('"')
-                        .split_ascii_whitespace()
-                        .any(|rel| rel.eq_ignore_ascii_case("next"))
-            })
-        })
-        .map(|(target, _)| target)
-}
-
-/// Splits a `Link` header into `(target, params)` pairs, respecting `<...>` and quotes.
-fn split_links(header: &str) -> Vec<(String, Vec<String>)> {
-    let mut links = Vec::new();
-    let mut rest = header;
-    while let Some(start) = rest.find('<') {
-        let Some(end) = rest[start..].find('>') else {
-            break;
-        };
-        let target = rest[start + 1..start + end].trim().to_owned();
-        rest = &rest[start + end + 1..];
-        // Parameters run until the next comma outside quotes.
-        let mut in_quotes = false;
-        let mut cut = rest.len();
-        for (index, c) in rest.char_indices() {
-            match c {
-                '"' => in_quotes = !in_quotes,
-                ',' if !in_quotes => {
-                    cut = index;
-                    break;
-                }
-                _ => {}
-            }
-        }
-        let params = rest[..cut]
-            .split(';')
-            .map(str::trim)
-            .filter(|param| !param.is_empty())
-            .map(str::to_owned)
-            .collect();
-        links.push((target, params));
-        rest = &rest[cut..];
-    }
-    links
+    crate::next_link(&crate::parse_link_headers(&response.headers)).map(str::to_owned)
 }
 
 /// Resolves a possibly relative next URL against the URL of the request that returned it.

@@ -14,7 +14,6 @@
 
 mod analyze;
 mod error;
-mod link;
 mod records;
 mod signals;
 mod walk;

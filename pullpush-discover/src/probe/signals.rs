@@ -11,7 +11,6 @@ use pullpush_core::{PageSize, PaginationConfig, StopConfig, TokenSource};
 use serde_json::Value;
 use url::Url;
 
-use super::link;
 use super::records::{RecordsAt, member};
 use crate::report::{PaginationCandidate, score};
 use crate::vocabulary::{
@@ -265,11 +264,11 @@ fn stops(page: &Page<'_>) -> Stops {
 }
 
 fn link_header(page: &Page<'_>, stops: &Stops, list: &mut Vec<Signal>) {
-    let links = link::links(page.headers);
+    let links = pullpush_core::parse_link_headers(page.headers);
     if links.is_empty() {
         return;
     }
-    let (next, confidence, evidence) = match link::next(&links) {
+    let (next, confidence, evidence) = match pullpush_core::next_link(&links) {
         Some(target) => match page.url.join(target) {
             Ok(next) => (
                 Some(next.to_string()),

@@ -3,7 +3,7 @@
 
 /// The links of every `Link` header, as `(target, relations)`, in order. Several headers and
 /// several comma-separated links per header are both allowed.
-pub(crate) fn links(headers: &[(String, String)]) -> Vec<(String, Vec<String>)> {
+pub fn parse_link_headers(headers: &[(String, String)]) -> Vec<(String, Vec<String>)> {
     headers
         .iter()
         .filter(|(name, _)| name.eq_ignore_ascii_case("link"))
@@ -12,7 +12,7 @@ pub(crate) fn links(headers: &[(String, String)]) -> Vec<(String, Vec<String>)> 
 }
 
 /// The target of the first link whose relations include `next`.
-pub(crate) fn next(links: &[(String, Vec<String>)]) -> Option<&str> {
+pub fn next_link(links: &[(String, Vec<String>)]) -> Option<&str> {
     links
         .iter()
         .find(|(_, relations)| relations.iter().any(|rel| rel.eq_ignore_ascii_case("next")))
@@ -74,14 +74,17 @@ mod tests {
 
     #[test]
     fn finds_next_among_several_links_and_headers() {
-        let found = links(&headers(&[
+        let found = parse_link_headers(&headers(&[
             r#"<https://x.io/a?page=1>; rel="first", <https://x.io/a?page=9,x>; title="a, b"; rel="last""#,
             r#"<https://x.io/a?page=3>; rel="next prefetch""#,
         ]));
         assert_eq!(found.len(), 3);
         assert_eq!(found[1].0, "https://x.io/a?page=9,x");
-        assert_eq!(next(&found), Some("https://x.io/a?page=3"));
-        assert_eq!(next(&links(&headers(&["<x>; rel=prev"]))), None);
-        assert!(links(&headers(&["garbage"])).is_empty());
+        assert_eq!(next_link(&found), Some("https://x.io/a?page=3"));
+        assert_eq!(
+            next_link(&parse_link_headers(&headers(&["<x>; rel=prev"]))),
+            None
+        );
+        assert!(parse_link_headers(&headers(&["garbage"])).is_empty());
     }
 }
