@@ -527,6 +527,16 @@ fn nested_reason(name: &NameMatch, what: &str, found: &[FieldSuggestion], total:
     )
 }
 
+/// The scalar fields of a nested canonical object (`customer`, a line item) as targets; ids are
+/// judged against `owner`, so a line item's `productId` is not the item's own id.
+fn scalar_targets<'t>(inner: &'t Fields, owner: &str) -> Vec<Target<'t>> {
+    inner
+        .iter()
+        .filter(|(_, spec)| is_scalar(&spec.kind))
+        .map(|(field, spec)| Target::new(field, &spec.kind, owner))
+        .collect()
+}
+
 /// An `object` expression for a canonical object field (an order's `customer`) from a native
 /// object of a fitting name; its paths read the record, so they stay absolute.
 fn suggest_object(
@@ -535,11 +545,7 @@ fn suggest_object(
     natives: &[NativeField<'_>],
     used: &mut [bool],
 ) -> Option<FieldSuggestion> {
-    let targets: Vec<Target<'_>> = inner
-        .iter()
-        .map(|(field, spec)| Target::new(field, &spec.kind, name))
-        .filter(|target| is_scalar(target.kind))
-        .collect();
+    let targets = scalar_targets(inner, name);
     let mut best: Option<(f64, FieldSuggestion, Vec<bool>)> = None;
     for (index, container) in natives.iter().enumerate() {
         if used[index] || container.ty != JsonType::Object {
@@ -595,11 +601,7 @@ fn suggest_each(
     natives: &[NativeField<'_>],
     used: &mut [bool],
 ) -> Option<FieldSuggestion> {
-    let targets: Vec<Target<'_>> = inner
-        .iter()
-        .map(|(field, spec)| Target::new(field, &spec.kind, name))
-        .filter(|target| is_scalar(target.kind))
-        .collect();
+    let targets = scalar_targets(inner, name);
     let mut best: Option<(f64, FieldSuggestion, usize)> = None;
     for (index, container) in natives.iter().enumerate() {
         let Some(items) = container.facts.items else {

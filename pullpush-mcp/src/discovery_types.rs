@@ -57,6 +57,25 @@ pub(crate) struct Source {
     pub allow_internal: bool,
 }
 
+/// `source()` for the argument structs that name a document: they repeat the `document`, `url`
+/// and `allow_internal` fields because serde's `flatten` does not combine with
+/// `deny_unknown_fields`, so the one behaviour on them is written once here.
+macro_rules! takes_a_source {
+    ($($args:ty),+) => {$(
+        impl $args {
+            pub(crate) fn source(&mut self) -> Source {
+                Source {
+                    document: self.document.take(),
+                    url: self.url.take(),
+                    allow_internal: self.allow_internal,
+                }
+            }
+        }
+    )+};
+}
+
+takes_a_source!(DiscoverApiArgs, GetOperationArgs, GenerateDefinitionArgs);
+
 /// Arguments of `discover_api`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -81,16 +100,6 @@ pub(crate) struct DiscoverApiArgs {
     pub include_all: bool,
 }
 
-impl DiscoverApiArgs {
-    pub(crate) fn source(&mut self) -> Source {
-        Source {
-            document: self.document.take(),
-            url: self.url.take(),
-            allow_internal: self.allow_internal,
-        }
-    }
-}
-
 /// Arguments of `get_operation`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -107,16 +116,6 @@ pub(crate) struct GetOperationArgs {
     /// The operation: its id as `discover_api` lists it (the `operationId`), or `METHOD /path`,
     /// e.g. `listOrders` or `GET /v1/orders`.
     pub operation: String,
-}
-
-impl GetOperationArgs {
-    pub(crate) fn source(&mut self) -> Source {
-        Source {
-            document: self.document.take(),
-            url: self.url.take(),
-            allow_internal: self.allow_internal,
-        }
-    }
 }
 
 /// Arguments of `generate_definition`.
@@ -138,16 +137,6 @@ pub(crate) struct GenerateDefinitionArgs {
     /// The connector id (lowercase, digits and dashes); derived from the document's title when
     /// absent.
     pub id: Option<String>,
-}
-
-impl GenerateDefinitionArgs {
-    pub(crate) fn source(&mut self) -> Source {
-        Source {
-            document: self.document.take(),
-            url: self.url.take(),
-            allow_internal: self.allow_internal,
-        }
-    }
 }
 
 /// One stream to draft.
